@@ -1,1 +1,1 @@
-"""trace.domain."""
+"""Entities, states and roles (pure: no storage, no framework)."""

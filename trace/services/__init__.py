@@ -1,1 +1,1 @@
-"""trace.services."""
+"""Use cases and transaction boundaries (no FastAPI, no Jinja2)."""

@@ -1,0 +1,10 @@
+"""Every model, imported in one place so the metadata is complete (Alembic, tests)."""
+
+from __future__ import annotations
+
+from trace.db.base import Base
+from trace.db.catalog import Brand, Lot, Product
+from trace.db.keys import ApiKey, SigningKey
+from trace.db.units import MintJob, Unit
+
+__all__ = ["ApiKey", "Base", "Brand", "Lot", "MintJob", "Product", "SigningKey", "Unit"]

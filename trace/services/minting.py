@@ -1,0 +1,63 @@
+"""Storing minted units and their commissioning record.
+
+Codegen draws serials, signs and renders; this module owns what is written: the mint job
+(the commissioning record of the batch) and one unit row per code, all inside the caller's
+transaction so a failed job leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from trace.db.base import utc_now
+from trace.db.database import Database
+from trace.db.models import Brand, MintJob, Unit
+from trace.domain.units import MintContext, UnitState
+from trace.identifiers import Gtin
+from trace.services.lookups import lot_of, product_by_gtin
+from trace.services.signing_keys import active_key_id
+
+
+def mint_context(db: Database, *, gtin: str, lot: str) -> MintContext:
+    """Everything a mint job needs, checked before the first code is signed."""
+    gtin14 = Gtin.parse(gtin).value
+    with db.reading() as session:
+        product = product_by_gtin(session, gtin14)
+        lot_row = lot_of(session, product, lot)
+        brand = session.get(Brand, product.brand_id)
+        return MintContext(
+            brand=brand.slug, brand_id=brand.id, domain=brand.domain, gtin=gtin14, lot=lot_row.lot_number,
+            lot_id=lot_row.id, expires_on=lot_row.expires_on, kid=active_key_id(session, brand),
+        )
+
+
+def open_job(session: Session, ctx: MintContext, *, count: int, output_format: str, requested_by: str) -> int:
+    """Record the commissioning of a batch; returns the job id units refer to."""
+    job = MintJob(brand_id=ctx.brand_id, lot_id=ctx.lot_id, kid=ctx.kid, count=count,
+                  output_format=output_format, requested_by=requested_by)
+    session.add(job)
+    session.flush()
+    return job.id
+
+
+def taken_serials(session: Session, gtin14: str, serials: Sequence[str]) -> set[str]:
+    """Which of ``serials`` already exist for this GTIN (collisions to redraw)."""
+    found: set[str] = set()
+    for start in range(0, len(serials), 500):
+        chunk = serials[start:start + 500]
+        found.update(session.scalars(select(Unit.serial).where(Unit.gtin == gtin14, Unit.serial.in_(chunk))))
+    return found
+
+
+def insert_units(session: Session, ctx: MintContext, job_id: int, serials: Sequence[str]) -> None:
+    """Insert one commissioned unit per serial (executemany in one round trip per batch)."""
+    now = utc_now()
+    rows = [
+        {"brand_id": ctx.brand_id, "lot_id": ctx.lot_id, "mint_job_id": job_id, "gtin": ctx.gtin,
+         "serial": serial, "kid": ctx.kid, "state": UnitState.COMMISSIONED.value, "created_at": now}
+        for serial in serials
+    ]
+    session.execute(insert(Unit), rows)
