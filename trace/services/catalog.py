@@ -90,3 +90,10 @@ def get_lot(db: Database, gtin: str, lot: str) -> LotInfo:
         product = product_by_gtin(session, gtin14)
         brand = session.get(Brand, product.brand_id)
         return _lot_info(brand.slug, gtin14, lot_of(session, product, lot))
+
+
+def get_product(db: Database, gtin: str) -> ProductInfo:
+    gtin14 = Gtin.parse(gtin).value
+    with db.reading() as session:
+        product = product_by_gtin(session, gtin14)
+        return _product_info(session.get(Brand, product.brand_id).slug, product)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from trace.db.base import utc_now
 from trace.db.database import Database
-from trace.db.models import Brand, MintJob, Unit
+from trace.db.models import Brand, MintJob
+from trace.db.unit_store import insert_new_units
 from trace.domain.units import MintContext, UnitState
 from trace.identifiers import Gtin
 from trace.services.lookups import lot_of, product_by_gtin
@@ -43,21 +43,20 @@ def open_job(session: Session, ctx: MintContext, *, count: int, output_format: s
     return job.id
 
 
-def taken_serials(session: Session, gtin14: str, serials: Sequence[str]) -> set[str]:
-    """Which of ``serials`` already exist for this GTIN (collisions to redraw)."""
-    found: set[str] = set()
-    for start in range(0, len(serials), 500):
-        chunk = serials[start:start + 500]
-        found.update(session.scalars(select(Unit.serial).where(Unit.gtin == gtin14, Unit.serial.in_(chunk))))
-    return found
+def insert_units(session: Session, ctx: MintContext, job_id: int, serials: Sequence[str]) -> set[str]:
+    """Insert one commissioned unit per serial; returns the serials that were already taken.
 
-
-def insert_units(session: Session, ctx: MintContext, job_id: int, serials: Sequence[str]) -> None:
-    """Insert one commissioned unit per serial (executemany in one round trip per batch)."""
+    The caller redraws the taken ones (a collision of 65-bit serials, or a serial repeated
+    in ``serials``); nothing else needs to change, since the batch stays in one transaction.
+    """
+    if len(set(serials)) != len(serials):
+        raise ValueError("serials passed to insert_units must be distinct")
     now = utc_now()
+    state = UnitState.COMMISSIONED.value
     rows = [
         {"brand_id": ctx.brand_id, "lot_id": ctx.lot_id, "mint_job_id": job_id, "gtin": ctx.gtin,
-         "serial": serial, "kid": ctx.kid, "state": UnitState.COMMISSIONED.value, "created_at": now}
+         "serial": serial, "kid": ctx.kid, "state": state, "created_at": now}
         for serial in serials
     ]
-    session.execute(insert(Unit), rows)
+    inserted = insert_new_units(session, rows)
+    return set(serials) - inserted if len(inserted) != len(rows) else set()

@@ -1,0 +1,29 @@
+"""The FastAPI application factory: the API's composition root."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from trace.api import problems
+from trace.api.rate_limit import RateLimiter
+from trace.api.routes import brands, catalog, health, keys, mint_jobs, verification, well_known
+from trace.runtime import Runtime, build_runtime
+from trace.settings import Settings, load_settings
+from verify.trusted_keys import KeyRingCache
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app; settings are validated here (production refuses development secrets)."""
+    runtime = runtime or build_runtime(settings or load_settings())
+    app = FastAPI(
+        title="Tracemark",
+        version="0.1.0",
+        description="Signed one-item-one-code identifiers (GS1 Digital Link), verification and the brand API.",
+    )
+    app.state.runtime = runtime
+    app.state.key_rings = KeyRingCache(runtime.db)
+    app.state.rate_limiter = RateLimiter(per_minute=runtime.settings.rate_limit_per_minute)
+    problems.install(app)
+    for module in (health, brands, catalog, keys, mint_jobs, well_known, verification):
+        app.include_router(module.router)
+    return app
