@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trace.db.models import Brand, Lot, Product
@@ -10,7 +10,10 @@ from trace.errors import NotFound
 
 
 def brand_by_slug(session: Session, slug: str) -> Brand:
+    """A brand by its slug, or by its display name (what people type on the command line)."""
     brand = session.scalar(select(Brand).where(Brand.slug == slug))
+    if brand is None:
+        brand = session.scalar(select(Brand).where(func.lower(Brand.name) == slug.strip().lower()))
     if brand is None:
         raise NotFound(f"unknown brand {slug!r}")
     return brand

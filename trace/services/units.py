@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from trace.db.database import Database
 from trace.db.models import Brand, Lot, MintJob, Product, Unit
 from trace.domain.units import UnitRecord, UnitState
+from trace.errors import NotFound
 
 
 def find_unit(db: Database, gtin14: str, serial: str) -> UnitRecord | None:
@@ -42,3 +43,15 @@ def count_units(db: Database, *, gtin14: str | None = None, lot: str | None = No
 def count_mint_jobs(db: Database) -> int:
     with db.reading() as session:
         return session.scalar(select(func.count()).select_from(MintJob)) or 0
+
+
+def first_serial_of_lot(db: Database, gtin14: str, lot: str) -> str:
+    """The serial of the first unit minted in a lot (for samples and smoke checks)."""
+    with db.reading() as session:
+        serial = session.scalar(
+            select(Unit.serial).join(Lot, Lot.id == Unit.lot_id)
+            .where(Unit.gtin == gtin14, Lot.lot_number == lot).order_by(Unit.id).limit(1)
+        )
+    if serial is None:
+        raise NotFound(f"lot {lot!r} of GTIN {gtin14} has no minted units")
+    return serial

@@ -14,6 +14,15 @@ from verify.verifier import verify_url
 router = APIRouter(tags=["public"])
 
 
+def presented_url(request: Request) -> str:
+    """The URL exactly as requested: the raw path keeps percent-encoding (a lot with '/'
+    arrives as %2F, and must stay one path segment)."""
+    raw_path = request.scope.get("raw_path") or request.url.path.encode()
+    query = request.scope.get("query_string", b"")
+    base = f"{request.url.scheme}://{request.url.netloc}{raw_path.decode('latin-1')}"
+    return f"{base}?{query.decode('latin-1')}" if query else base
+
+
 def wants_json(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     return "application/json" in accept and "text/html" not in accept
@@ -23,7 +32,7 @@ def wants_json(request: Request) -> bool:
 def verify_code_path(rest: str, request: Request, runtime: RuntimeDep, rings: KeyRingsDep) -> Response:
     guard_public(request)
     db = runtime.db
-    verdict = verify_url(str(request.url), rings.ring(), lambda gtin, serial: find_unit(db, gtin, serial))
+    verdict = verify_url(presented_url(request), rings.ring(), lambda gtin, serial: find_unit(db, gtin, serial))
     if wants_json(request):
         return JSONResponse(verdict.as_json(), headers={"Cache-Control": "no-store"})
     html = render_verdict(verdict, language=pick_language(request.headers.get("accept-language")))

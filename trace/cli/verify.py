@@ -1,0 +1,53 @@
+"""`tracemark verify URL`: the verdict on one code, as JSON."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+
+import typer
+
+from trace.cli.output import print_json
+from trace.cli.runtime_access import runtime
+from trace.errors import InvalidInput
+from trace.services.signing_keys import published_keys
+from trace.services.units import find_unit
+from verify.keyring import KeyRing
+from verify.verdict import VerdictStatus
+from verify.verifier import verify_url
+
+
+def _load_documents(source: str) -> list[dict]:
+    """Published keys from a file or an http(s) URL: one brand document or {"brands": [...]}."""
+    try:
+        if source.startswith(("http://", "https://")):
+            with urllib.request.urlopen(source, timeout=10) as response:  # noqa: S310 (scheme checked)
+                data = json.load(response)
+        else:
+            data = json.loads(Path(source).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"cannot read published keys from {source}: {exc}") from exc
+    if isinstance(data, dict) and isinstance(data.get("brands"), list):
+        return data["brands"]
+    if isinstance(data, dict):
+        return [data]
+    raise InvalidInput(f"cannot read published keys from {source}: expected a JSON object")
+
+
+def verify_command(
+    url: str = typer.Argument(..., help="The code's URL (GS1 Digital Link with AI 8030)."),
+    keys: str | None = typer.Option(
+        None, "--keys", help="Offline: check the signature only, against published keys (file or URL)."
+    ),
+) -> None:
+    """Print the verdict on a code; exit 0 when it is genuine (or, offline, its signature valid), 1 otherwise."""
+    if keys is not None:
+        verdict = verify_url(url, KeyRing.from_documents(_load_documents(keys)), None)
+    else:
+        db = runtime().db
+        ring = KeyRing.from_brand_keys(published_keys(db))
+        verdict = verify_url(url, ring, lambda gtin, serial: find_unit(db, gtin, serial))
+    print_json(verdict.as_json())
+    if verdict.status not in (VerdictStatus.GENUINE, VerdictStatus.SIGNATURE_VALID):
+        raise typer.Exit(1)
