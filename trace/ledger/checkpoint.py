@@ -92,7 +92,8 @@ class Checkpoint:
     def to_text(self) -> str:
         """Render the note text: origin, size, base64 root, extensions, each newline-ended."""
         root = base64.b64encode(self.root_hash).decode("ascii")
-        return "".join(f"{line}\n" for line in (self.origin, str(self.size), root, *self.extensions))
+        lines = (self.origin, str(self.size), root, *self.extensions)
+        return "".join(f"{line}\n" for line in lines)
 
 
 def _check_line(what: str, line: str) -> None:

@@ -31,7 +31,8 @@ class NodeAddress(NamedTuple):
     """
 
     level: int
-    index: int
+    # Shadows tuple.index on purpose: "index" is the term of RFC 9162 and every log API.
+    index: int  # type: ignore[assignment]
 
     def coverage(self) -> tuple[int, int]:
         """Return the range ``[begin, end)`` of leaf indices under this node."""

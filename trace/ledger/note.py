@@ -134,7 +134,10 @@ def open_note(signed: str, verifier_vkey: str | VerifierKey) -> str:
 
     References: C2SP signed-note, "Signatures".
     """
-    key = verifier_vkey if isinstance(verifier_vkey, VerifierKey) else parse_verifier_key(verifier_vkey)
+    if isinstance(verifier_vkey, VerifierKey):
+        key = verifier_vkey
+    else:
+        key = parse_verifier_key(verifier_vkey)
     problem = _text_problem(signed)
     if problem:
         raise NoteError(f"signed note: {problem}")
@@ -147,7 +150,9 @@ def open_note(signed: str, verifier_vkey: str | VerifierKey) -> str:
     if not lines:
         raise NoteError("signed note: expected at least one signature line, found none")
     if len(lines) > MAX_SIGNATURES:
-        raise NoteError(f"signed note: expected at most {MAX_SIGNATURES} signatures, found {len(lines)}")
+        raise NoteError(
+            f"signed note: expected at most {MAX_SIGNATURES} signatures, found {len(lines)}"
+        )
     verified = False
     for line in lines:
         name, key_id, signature = _parse_signature_line(line)
@@ -165,7 +170,7 @@ def open_note(signed: str, verifier_vkey: str | VerifierKey) -> str:
 
 def _parse_signature_line(line: str) -> tuple[str, bytes, bytes]:
     if not line.startswith(SIGNATURE_PREFIX):
-        raise NoteError(f"signature line {line!r}: expected it to start with an em dash and a space")
+        raise NoteError(f"signature line {line!r}: expected to start with em dash and space")
     parts = line[len(SIGNATURE_PREFIX) :].split(" ")
     if len(parts) != 2:
         raise NoteError(f"signature line {line!r}: expected '<name> <base64>'")

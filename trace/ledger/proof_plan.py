@@ -12,7 +12,7 @@ References: RFC 9162 §2.1.3.1, §2.1.4.1; transparency-dev/merkle ``proof`` pac
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from trace.ledger.hashing import HASH_SIZE, hash_border
@@ -111,7 +111,7 @@ def _path(level: int, index: int, size: int) -> list[tuple[NodeAddress, ...]]:
     """
     last = (size - 1) >> level
     inner = (index ^ last).bit_length()
-    elements = [
+    elements: list[tuple[NodeAddress, ...]] = [
         (NodeAddress(level + step, (index >> step) ^ 1),) for step in range(inner - 1)
     ]
     if inner:
@@ -123,7 +123,7 @@ def _path(level: int, index: int, size: int) -> list[tuple[NodeAddress, ...]]:
     return elements
 
 
-def _lookup(nodes: list[NodeAddress] | tuple[NodeAddress, ...], fetched: FetchedNodes) -> list[bytes]:
+def _lookup(nodes: Sequence[NodeAddress], fetched: FetchedNodes) -> list[bytes]:
     hashes = []
     for node in nodes:
         try:
