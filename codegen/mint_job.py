@@ -1,8 +1,8 @@
 """A minting job: draw serials, sign each code, store the units, stream the carrier output.
 
 Everything the job writes to the database happens in one transaction, committed only after
-the last code was rendered; file output is written beside its target and moved into place
-after the commit, so a failed job leaves neither units nor a half-written file behind.
+the last code was rendered; the writer keeps file output beside its target and moves it into
+place only after the commit, so a failed job leaves neither units nor a half-written file.
 Signing is the only per-code cost worth having: serials come from one CSPRNG call per batch,
 the URL is a prefix plus two fields, and units go to the database in batches.
 
@@ -11,8 +11,6 @@ References: GS1 Digital Link URI Syntax 1.4 §4 (URI structure); DESIGN.md §5 f
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,44 +68,23 @@ class UrlTemplate:
         return f"{self._prefix}{serial}?8030={signature}"
 
 
-def _staging_path(out: Path) -> Path:
-    return out.with_name(f".{out.name}.partial-{os.getpid()}")
-
-
-def _publish(staged: Path, out: Path) -> None:
-    if staged.is_dir() and out.is_dir():
-        out.rmdir()  # check_output accepted it only if empty
-    os.replace(staged, out)
-
-
-def _discard(staged: Path) -> None:
-    if staged.is_dir():
-        shutil.rmtree(staged, ignore_errors=True)
-    else:
-        staged.unlink(missing_ok=True)
-
-
 def mint(db: Database, key_store: KeyStore, request: MintRequest, *, stdout: IO[str] | None = None,
          progress: Progress | None = None) -> MintSummary:
     """Mint ``request.count`` signed codes for one lot and write them in the requested format."""
     validate_request(request)
     ctx = minting.mint_context(db, gtin=request.gtin, lot=request.lot)
     key = key_store.load(ctx.kid)
-    staged = _staging_path(request.out) if request.out is not None else None
-    writer = open_writer(request.output_format, staged, stdout=stdout)
+    writer = open_writer(request.output_format, request.out, stdout=stdout)
     try:
         with db.transaction() as session:
             job_id = minting.open_job(session, ctx, count=request.count, output_format=request.output_format,
                                       requested_by=request.requested_by)
             _mint_batches(session, ctx, key, job_id, request.count, writer, progress)
-            writer.close()
-        if staged is not None and request.out is not None:
-            _publish(staged, request.out)
     except BaseException:
-        writer.close()
-        if staged is not None:
-            _discard(staged)
+        writer.abort()
         raise
+    # Only now, with the units committed, does the output appear under its own name.
+    writer.close()
     return MintSummary(job_id=job_id, brand=ctx.brand, gtin=ctx.gtin, lot=ctx.lot, count=request.count,
                        kid=ctx.kid, output_format=request.output_format)
 

@@ -43,7 +43,10 @@ def _setup(capsys) -> None:
 
 def test_mint_1000_as_csv_zpl_pdf_and_verify(cli_env: Path, capsys, database_url: str) -> None:
     _setup(capsys)
-    for fmt in ("csv", "zpl", "pdf"):
+    # PDF lays out real QR symbols (segno picks the best mask per ISO/IEC 18004, ~15 ms a
+    # code): 1,000 of them once is enough; the storage path is the same on both databases.
+    formats = ("csv", "zpl", "pdf") if database_url.startswith("sqlite") else ("csv", "zpl")
+    for fmt in formats:
         code, _, err = run(capsys, "mint", "--gtin", "09506000134352", "--lot", "L2026-11", "--count", "1000",
                            "--format", fmt, "--out", str(cli_env / f"codes.{fmt}"))
         assert code == 0, err
@@ -52,15 +55,16 @@ def test_mint_1000_as_csv_zpl_pdf_and_verify(cli_env: Path, capsys, database_url
     assert len(rows) == 1000
     zpl = (cli_env / "codes.zpl").read_text()
     assert zpl.count("^XA") == 1000 and zpl.count("^XZ") == 1000
-    assert (cli_env / "codes.pdf").read_bytes().startswith(b"%PDF-")
+    if "pdf" in formats:
+        assert (cli_env / "codes.pdf").read_bytes().startswith(b"%PDF-")
     code, out, _ = run(capsys, "verify", rows[7]["url"])
     assert code == 0
     verdict = json.loads(out)
     assert (verdict["verdict"], verdict["serial"], verdict["lot"], verdict["product"]) == (
         "genuine", rows[7]["serial"], "L2026-11", "Longjing")
     db = Database.from_url(database_url)
-    assert count_units(db) == 3000
-    assert count_mint_jobs(db) == 3
+    assert count_units(db) == 1000 * len(formats)
+    assert count_mint_jobs(db) == len(formats)
     db.dispose()
 
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import errno
 import io
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -59,17 +63,29 @@ def test_file_as_parent_directory_is_refused(tmp_path):
     )
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only directory")
-def test_read_only_directory_is_refused(tmp_path):
-    tmp_path.chmod(0o555)
+def test_read_only_directory_is_refused():
+    """Run as an unprivileged user (root writes anywhere): `nobody` when the suite runs as root."""
+    base = Path(tempfile.mkdtemp(prefix="tracemark-ro-", dir="/tmp"))
+    target = base / "x.csv"
     try:
-        message = _message("csv", tmp_path / "x.csv")
+        base.chmod(0o555)
+        script = (
+            "import os, pathlib\n"
+            "from codegen.writers import check_output\n"
+            "from trace.errors import InvalidInput\n"
+            "if os.geteuid() == 0:  # imports first: /root is not readable by nobody\n"
+            "    os.setgid(65534); os.setuid(65534)\n"
+            "try:\n"
+            f"    check_output('csv', pathlib.Path({str(target)!r}))\n"
+            "except InvalidInput as exc:\n"
+            "    print(exc)\n"
+        )
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                              cwd=Path(__file__).resolve().parents[2])
     finally:
-        tmp_path.chmod(0o755)
-
-    assert message == (
-        f"cannot write to {tmp_path / 'x.csv'}: directory is not writable (permission denied)"
-    )
+        base.chmod(0o755)
+        shutil.rmtree(base)
+    assert done.stdout.strip() == f"cannot write to {target}: directory is not writable (permission denied)", done.stderr
 
 
 @pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])

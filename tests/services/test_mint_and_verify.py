@@ -189,3 +189,27 @@ def test_failure_mid_job_rolls_back_units_and_output(runtime, tmp_path: Path, mo
     assert count_units(runtime.db) == 0
     assert count_mint_jobs(runtime.db) == 0
     assert list(out_dir.iterdir()) == []
+
+
+def test_minted_png_labels_scan_back_to_genuine_codes(runtime, tmp_path: Path) -> None:
+    """Mint to a zip of PNGs, decode every image with zxing-cpp, verify what was decoded."""
+    import zipfile
+
+    import zxingcpp
+    from PIL import Image
+
+    cat = seeded_catalog(runtime)
+    target = tmp_path / "codes.zip"
+    mint(runtime.db, runtime.key_store, MintRequest(gtin=cat.gtin, lot=cat.lot, count=4, output_format="png",
+                                                    out=target, requested_by="t"))
+    with zipfile.ZipFile(target) as archive:
+        names = sorted(archive.namelist())
+        images = [Image.open(io.BytesIO(archive.read(name))) for name in names]
+    assert len(names) == 4 and all(n.endswith(".png") for n in names)
+    decoded = []
+    for image in images:
+        results = zxingcpp.read_barcodes(image)
+        assert [r.format for r in results] == [zxingcpp.BarcodeFormat.QRCode]
+        decoded.append(results[0].text)
+    assert all(_verify(runtime, url).status is VerdictStatus.GENUINE for url in decoded)
+    assert sorted(DigitalLink.parse(u).serial for u in decoded) == sorted(n.rsplit("_", 1)[-1][:-4] for n in names)
