@@ -12,13 +12,16 @@ References: GS1 Digital Link URI Syntax 1.4 §4 (URI structure); DESIGN.md §5 f
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from codegen.label import LabelCode
 from codegen.serials import random_serials
-from codegen.writers import check_output, open_writer
+from codegen.writers import CodeWriter, check_output, open_writer
+from sqlalchemy.orm import Session
+
 from trace.crypto import BrandSigningKey, KeyStore, sign_code
 from trace.db.database import Database
 from trace.domain.units import MintContext, MintSummary
@@ -89,20 +92,28 @@ def mint(db: Database, key_store: KeyStore, request: MintRequest, *, stdout: IO[
                        kid=ctx.kid, output_format=request.output_format)
 
 
-def _mint_batches(session, ctx: MintContext, key: BrandSigningKey, job_id: int, count: int, writer,
-                  progress: Progress | None) -> None:
+def _mint_batches(session: Session, ctx: MintContext, key: BrandSigningKey, job_id: int, count: int,
+                  writer: CodeWriter, progress: Progress | None) -> None:
+    """Sign each batch while the database stores it, then write the codes that were stored.
+
+    The insert runs on a helper thread (the database driver releases the GIL while the
+    server works), so storing costs little beyond signing. The session is handed over, never
+    shared: this thread does not touch it until the insert has finished.
+    """
     template = UrlTemplate(ctx)
     remaining = count
-    while remaining:
-        serials = list(dict.fromkeys(random_serials(min(BATCH, remaining))))
-        taken = minting.insert_units(session, ctx, job_id, serials)
-        for serial in serials:
-            if serial in taken:
-                continue
-            signature = sign_code(key, brand=ctx.brand, gtin14=ctx.gtin, lot=ctx.lot, serial=serial)
-            writer.write(LabelCode(url=template.url(serial, signature), gtin=ctx.gtin, lot=ctx.lot,
-                                   serial=serial, expires=ctx.expires_on))
-        done = len(serials) - len(taken)
-        remaining -= done
-        if progress is not None:
-            progress(done)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mint-store") as store:
+        while remaining:
+            serials = list(dict.fromkeys(random_serials(min(BATCH, remaining))))
+            stored = store.submit(minting.insert_units, session, ctx, job_id, serials)
+            signatures = [sign_code(key, brand=ctx.brand, gtin14=ctx.gtin, lot=ctx.lot, serial=serial)
+                          for serial in serials]
+            taken = stored.result()
+            for serial, signature in zip(serials, signatures):
+                if serial not in taken:
+                    writer.write(LabelCode(url=template.url(serial, signature), gtin=ctx.gtin, lot=ctx.lot,
+                                           serial=serial, expires=ctx.expires_on))
+            done = len(serials) - len(taken)
+            remaining -= done
+            if progress is not None:
+                progress(done)

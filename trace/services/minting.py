@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from trace.db.base import utc_now
 from trace.db.database import Database
 from trace.db.models import Brand, MintJob
-from trace.db.unit_store import insert_new_units
+from trace.db.unit_store import UnitBatch, insert_new_units
 from trace.domain.units import MintContext, UnitState
 from trace.identifiers import Gtin
 from trace.services.lookups import lot_of, product_by_gtin
@@ -51,12 +51,7 @@ def insert_units(session: Session, ctx: MintContext, job_id: int, serials: Seque
     """
     if len(set(serials)) != len(serials):
         raise ValueError("serials passed to insert_units must be distinct")
-    now = utc_now()
-    state = UnitState.COMMISSIONED.value
-    rows = [
-        {"brand_id": ctx.brand_id, "lot_id": ctx.lot_id, "mint_job_id": job_id, "gtin": ctx.gtin,
-         "serial": serial, "kid": ctx.kid, "state": state, "created_at": now}
-        for serial in serials
-    ]
-    inserted = insert_new_units(session, rows)
-    return set(serials) - inserted if len(inserted) != len(rows) else set()
+    batch = UnitBatch(brand_id=ctx.brand_id, lot_id=ctx.lot_id, mint_job_id=job_id, gtin=ctx.gtin, kid=ctx.kid,
+                      state=UnitState.COMMISSIONED.value, created_at=utc_now(), serials=serials)
+    inserted = insert_new_units(session, batch)
+    return set(serials) - inserted if len(inserted) != len(serials) else set()
