@@ -22,6 +22,20 @@ HEADLINES = {
         VerdictStatus.SIGNATURE_VALID: "签名有效",
     },
 }
+EXPLANATIONS = {
+    "en": {
+        VerdictStatus.GENUINE: "The brand's signature on this code is valid and the item was made and registered by the brand.",
+        VerdictStatus.FORGED: "This code was not signed by the brand. Do not trust this item; contact the seller or the brand.",
+        VerdictStatus.UNKNOWN: "The code looks valid but the brand has no record of this item. Contact the brand.",
+        VerdictStatus.SIGNATURE_VALID: "The brand's signature is valid (checked offline).",
+    },
+    "zh": {
+        VerdictStatus.GENUINE: "此码上的品牌签名有效，该商品由品牌生产并登记。",
+        VerdictStatus.FORGED: "此码并非品牌签发。请勿信任该商品，并联系卖家或品牌方。",
+        VerdictStatus.UNKNOWN: "此码看似有效，但品牌没有该商品的记录。请联系品牌方。",
+        VerdictStatus.SIGNATURE_VALID: "品牌签名有效（离线校验）。",
+    },
+}
 LABELS = {
     "en": {"product": "Product", "gtin": "GTIN", "lot": "Lot", "serial": "Serial", "produced": "Produced",
            "expires": "Expires", "brand": "Brand"},
@@ -55,4 +69,4 @@ def pick_language(accept_language: str | None) -> str:
 def render_verdict(verdict: Verdict, *, language: str) -> str:
     template = _environment().get_template("verdict.html")
     return template.render(v=verdict, lang=language, headline=HEADLINES[language][verdict.status],
-                           labels=LABELS[language])
+                           explanation=EXPLANATIONS[language][verdict.status], labels=LABELS[language])
