@@ -27,7 +27,7 @@ from trace.db.database import Database
 from trace.domain.units import MintContext, MintSummary
 from trace.errors import InvalidInput
 from trace.identifiers import DigitalLink
-from trace.services import minting
+from trace.services import ledger, minting
 
 FORMATS = ("csv", "zpl", "svg", "png", "pdf")
 MAX_COUNT = 10_000_000
@@ -80,20 +80,22 @@ def mint(db: Database, key_store: KeyStore, request: MintRequest, *, stdout: IO[
     writer = open_writer(request.output_format, request.out, stdout=stdout)
     try:
         with db.transaction() as session:
-            job_id = minting.open_job(session, ctx, count=request.count, output_format=request.output_format,
-                                      requested_by=request.requested_by)
-            _mint_batches(session, ctx, key, job_id, request.count, writer, progress)
+            job = minting.open_job(session, ctx, count=request.count, output_format=request.output_format,
+                                   requested_by=request.requested_by)
+            serials = _mint_batches(session, ctx, key, job.id, request.count, writer, progress)
+            minting.close_job(session, ctx, job, serials)
     except BaseException:
         writer.abort()
         raise
     # Only now, with the units committed, does the output appear under its own name.
     writer.close()
-    return MintSummary(job_id=job_id, brand=ctx.brand, gtin=ctx.gtin, lot=ctx.lot, count=request.count,
+    ledger.sequence(db, ctx.brand, wait=False)
+    return MintSummary(job_id=job.id, brand=ctx.brand, gtin=ctx.gtin, lot=ctx.lot, count=request.count,
                        kid=ctx.kid, output_format=request.output_format)
 
 
 def _mint_batches(session: Session, ctx: MintContext, key: BrandSigningKey, job_id: int, count: int,
-                  writer: CodeWriter, progress: Progress | None) -> None:
+                  writer: CodeWriter, progress: Progress | None) -> list[str]:
     """Sign each batch while the database stores it, then write the codes that were stored.
 
     The insert runs on a helper thread (the database driver releases the GIL while the
@@ -102,6 +104,7 @@ def _mint_batches(session: Session, ctx: MintContext, key: BrandSigningKey, job_
     """
     template = UrlTemplate(ctx)
     remaining = count
+    minted: list[str] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mint-store") as store:
         while remaining:
             serials = list(dict.fromkeys(random_serials(min(BATCH, remaining))))
@@ -111,9 +114,11 @@ def _mint_batches(session: Session, ctx: MintContext, key: BrandSigningKey, job_
             taken = stored.result()
             for serial, signature in zip(serials, signatures):
                 if serial not in taken:
+                    minted.append(serial)
                     writer.write(LabelCode(url=template.url(serial, signature), gtin=ctx.gtin, lot=ctx.lot,
                                            serial=serial, expires=ctx.expires_on))
             done = len(serials) - len(taken)
             remaining -= done
             if progress is not None:
                 progress(done)
+    return minted

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from trace.cli.main import main
+from trace.db import migrate
 from trace.db.database import Database
 from trace.services.units import count_mint_jobs, count_units
 
@@ -133,8 +134,9 @@ def test_console_script_from_another_directory(tmp_path: Path) -> None:
     done = subprocess.run([str(tracemark), "db", "upgrade"], cwd=elsewhere, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stderr.strip().endswith("database at revision 0001")
+    assert done.stderr.strip().endswith(f"database at revision {migrate.head_revision()}")
     unready = subprocess.run([str(tracemark), "brand", "list"], cwd=elsewhere, capture_output=True, text=True, timeout=120,
                              env={**env, "TRACEMARK_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"})
     assert unready.returncode == 1
-    assert unready.stderr == "error: database schema is at nothing, expected 0001: run `tracemark db upgrade`\n"
+    assert unready.stderr == (
+        f"error: database schema is at nothing, expected {migrate.head_revision()}: run `tracemark db upgrade`\n")

@@ -10,7 +10,22 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # The driver must not open transactions on its own: we emit BEGIN ourselves (below),
+    # so write transactions can take the write lock up front and SAVEPOINTs work.
+    dbapi_connection.isolation_level = None
+    _sqlite_pragmas(dbapi_connection)
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # A writer that starts deferred and upgrades to a write lock can fail at once with
+    # "database is locked" when another writer got there first; BEGIN IMMEDIATE queues
+    # behind the busy timeout instead. Readers stay deferred and never block writers (WAL).
+    immediate = connection.get_execution_options().get("tracemark_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _sqlite_pragmas(dbapi_connection: Any) -> None:
     # WAL lets readers (verification) run beside a writer (minting); foreign keys are off by
     # default in SQLite; a busy timeout turns short write contention into waiting, not errors.
     cursor = dbapi_connection.cursor()
@@ -25,7 +40,8 @@ def make_engine(url: str, **options: Any) -> Engine:
     """An engine for ``url`` with Tracemark's per-database settings applied."""
     if url.startswith("sqlite"):
         engine = create_engine(url, **options)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     options.setdefault("pool_pre_ping", True)
     return create_engine(url, **options)
@@ -37,6 +53,7 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._writers = sessionmaker(engine.execution_options(tracemark_write=True), expire_on_commit=False)
 
     @classmethod
     def from_url(cls, url: str, **options: Any) -> Database:
@@ -45,7 +62,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work commits together at the end, or not at all."""
-        with self._sessions() as session, session.begin():
+        with self._writers() as session, session.begin():
             yield session
 
     @contextmanager

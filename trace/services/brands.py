@@ -12,6 +12,7 @@ from trace.db.database import Database
 from trace.db.models import Brand, SigningKey
 from trace.domain.catalog import BrandInfo
 from trace.errors import Conflict, InvalidInput
+from trace.services.ledger import ensure_log
 from trace.services.lookups import brand_by_slug
 from trace.services.signing_keys import create_signing_key
 
@@ -54,6 +55,7 @@ def add_brand(db: Database, key_store: KeyStore, *, name: str, domain: str, slug
         session.add(brand)
         session.flush()
         key = create_signing_key(session, key_store, brand)
+        ensure_log(session, key_store, brand)
         return BrandInfo(slug=slug, name=brand.name, domain=resolver, active_kid=key.kid)
 
 

@@ -1,0 +1,234 @@
+"""The brand ledgers: record entries, sequence them into the tree, publish checkpoints,
+serve proofs. See trace/db/ledger_store.py for how sequencing stays concurrent-safe."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trace.crypto import BrandSigningKey, KeyStore
+from trace.db import ledger_store
+from trace.db.database import Database
+from trace.db.ledger import LedgerLog
+from trace.db.models import Brand
+from trace.db.ledger_store import NewEntry
+from trace.errors import Conflict, InvalidInput, NotFound
+from trace.ledger import (
+    EMPTY_ROOT,
+    Checkpoint,
+    CompactRange,
+    assemble_proof,
+    consistency_proof_nodes,
+    hash_leaf,
+    inclusion_proof_nodes,
+    range_nodes,
+    root_from_perfect_nodes,
+    sign_note,
+    verifier_key_string,
+)
+from trace.services.lookups import brand_by_slug
+
+SEQUENCE_BATCH = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerHead:
+    brand: str
+    origin: str
+    size: int
+    root_hash: bytes
+    verifier_key: str
+    pending: int
+
+
+@dataclass(frozen=True, slots=True)
+class InclusionProof:
+    brand: str
+    ref: str
+    leaf_index: int
+    tree_size: int
+    leaf_hash: bytes
+    root_hash: bytes
+    proof: tuple[bytes, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConsistencyProof:
+    brand: str
+    old_size: int
+    new_size: int
+    old_root: bytes
+    new_root: bytes
+    proof: tuple[bytes, ...]
+
+
+def origin_for(brand: Brand) -> str:
+    """The C2SP checkpoint origin of a brand's ledger: resolver host and path, then the slug."""
+    parts = urlsplit(brand.domain)
+    return f"{parts.netloc}{parts.path}/tracemark-ledger/{brand.slug}"
+
+
+def ensure_log(session: Session, key_store: KeyStore, brand: Brand) -> LedgerLog:
+    """The brand's ledger, created (with its checkpoint key) on first use."""
+    log = session.get(LedgerLog, brand.id)
+    if log is not None:
+        return log
+    key = BrandSigningKey.generate()
+    key_store.save(key)
+    log = LedgerLog(brand_id=brand.id, origin=origin_for(brand), kid=key.kid, public_key=key.public_raw,
+                    size=0, root_hash=EMPTY_ROOT, last_entry_id=0)
+    session.add(log)
+    session.flush()
+    return log
+
+
+def record(session: Session, brand_id: int, entries: Sequence[NewEntry]) -> list[int]:
+    """Append entries to the brand's ledger in the caller's transaction (sequenced later)."""
+    return ledger_store.insert_entries(session, brand_id, entries)
+
+
+def sequence(db: Database, brand: str, *, wait: bool = True, max_batch: int = SEQUENCE_BATCH) -> int:
+    """Number every recorded entry of ``brand`` into its tree; returns how many leaves were added.
+
+    With ``wait=False`` it gives up at once when another process holds the lock (that one
+    will take these entries too): writers call it this way after they commit.
+    """
+    total = 0
+    while True:
+        with db.transaction() as session:
+            brand_row = brand_by_slug(session, brand)
+            if not ledger_store.lock_for_sequencing(session, brand_row.id, wait=wait):
+                return total
+            head = ledger_store.head_for_update(session, brand_row.id)
+            if head is None:
+                return total
+            pending = ledger_store.pending_entries(session, brand_row.id, head.last_entry_id, max_batch)
+            if not pending:
+                return total
+            compact = _compact_range(session, brand_row.id, head.size)
+            leaf_hashes = [hash_leaf(entry) for _, entry in pending]
+            new_nodes = compact.extend(leaf_hashes)
+            ledger_store.write_tree(session, brand_row.id, head.size, [entry_id for entry_id, _ in pending],
+                                    leaf_hashes, new_nodes)
+            ledger_store.advance_head(head, size=compact.size, root=compact.root(), last_entry_id=pending[-1][0])
+            total += len(pending)
+        if len(pending) < max_batch:
+            return total
+
+
+def _compact_range(session: Session, brand_id: int, size: int) -> CompactRange:
+    addresses = range_nodes(0, size)
+    fetched = ledger_store.fetch_nodes(session, brand_id, addresses)
+    return CompactRange.from_hashes(size, [fetched[(a[0], a[1])] for a in addresses])
+
+
+def head(db: Database, key_store: KeyStore, brand: str) -> LedgerHead:
+    with db.transaction() as session:
+        brand_row = brand_by_slug(session, brand)
+        log = ensure_log(session, key_store, brand_row)
+        pending = ledger_store.count_pending(session, brand_row.id, log.last_entry_id)
+        return LedgerHead(brand=brand_row.slug, origin=log.origin, size=log.size, root_hash=bytes(log.root_hash),
+                          verifier_key=_vkey(log), pending=pending)
+
+
+def _vkey(log: LedgerLog) -> str:
+    return verifier_key_string(log.origin, Ed25519PublicKey.from_public_bytes(bytes(log.public_key)))
+
+
+def publish_checkpoint(db: Database, key_store: KeyStore, brand: str) -> str:
+    """Sequence what is pending, then sign and keep a checkpoint of the tree head.
+
+    A checkpoint is only added when the tree grew: asking twice gives the same note.
+    """
+    with db.transaction() as session:
+        ensure_log(session, key_store, brand_by_slug(session, brand))
+    sequence(db, brand)
+    with db.transaction() as session:
+        brand_row = brand_by_slug(session, brand)
+        if not ledger_store.lock_for_sequencing(session, brand_row.id, wait=True):
+            raise Conflict("ledger busy")  # unreachable with wait=True; kept for clarity
+        log = ledger_store.head_for_update(session, brand_row.id)
+        assert log is not None
+        latest = ledger_store.latest_checkpoint(session, brand_row.id)
+        if latest is not None and latest.size == log.size:
+            return latest.note
+        text = Checkpoint(origin=log.origin, size=log.size, root_hash=bytes(log.root_hash)).to_text()
+        private = key_store.load(log.kid).private_key
+        note = sign_note(text, key_name=log.origin, private_key=private)
+        ledger_store.add_checkpoint(session, brand_row.id, size=log.size, root=bytes(log.root_hash), note=note)
+        return note
+
+
+def latest_checkpoint(db: Database, brand: str) -> str:
+    with db.reading() as session:
+        brand_row = brand_by_slug(session, brand)
+        latest = ledger_store.latest_checkpoint(session, brand_row.id)
+        if latest is None:
+            raise NotFound(f"brand {brand!r} has published no checkpoint yet")
+        return latest.note
+
+
+def verifier_key(db: Database, brand: str) -> str:
+    with db.reading() as session:
+        log = session.get(LedgerLog, brand_by_slug(session, brand).id)
+        if log is None:
+            raise NotFound(f"brand {brand!r} has no ledger yet")
+        return _vkey(log)
+
+
+def _tree_size(log: LedgerLog, size: int | None) -> int:
+    if size is None:
+        return log.size
+    if not 0 < size <= log.size:
+        raise InvalidInput(f"invalid tree size {size}: expected 1 to {log.size}")
+    return size
+
+
+def inclusion(db: Database, brand: str, ref: str, *, size: int | None = None) -> InclusionProof:
+    """The inclusion proof of the entry ``ref`` in the tree of ``size`` leaves (default: current)."""
+    with db.reading() as session:
+        brand_row = brand_by_slug(session, brand)
+        log = session.get(LedgerLog, brand_row.id)
+        found = ledger_store.leaf_of_entry(session, brand_row.id, ref)
+        if found is None or log is None:
+            raise NotFound(f"unknown ledger entry {ref!r} for brand {brand!r}")
+        _, index, leaf_hash = found
+        if index < 0:
+            raise Conflict(f"ledger entry {ref!r} is not sequenced yet: publish a checkpoint first")
+        tree_size = _tree_size(log, size)
+        if index >= tree_size:
+            raise InvalidInput(f"entry {ref!r} is leaf {index}, not inside a tree of {tree_size} leaves")
+        plan = inclusion_proof_nodes(index, tree_size)
+        roots = range_nodes(0, tree_size)
+        fetched = ledger_store.fetch_nodes(session, brand_row.id, [*plan.nodes, *roots])
+        return InclusionProof(brand=brand_row.slug, ref=ref, leaf_index=index, tree_size=tree_size, leaf_hash=leaf_hash,
+                              root_hash=root_from_perfect_nodes(tree_size, fetched),
+                              proof=tuple(assemble_proof(plan, fetched)))
+
+
+def consistency(db: Database, brand: str, old_size: int, new_size: int | None = None) -> ConsistencyProof:
+    with db.reading() as session:
+        brand_row = brand_by_slug(session, brand)
+        log = session.get(LedgerLog, brand_row.id)
+        if log is None:
+            raise NotFound(f"brand {brand!r} has no ledger yet")
+        target = _tree_size(log, new_size)
+        if not 0 < old_size <= target:
+            raise InvalidInput(f"invalid consistency range {old_size}..{target}: expected 1 <= from <= to <= {log.size}")
+        plan = consistency_proof_nodes(old_size, target)
+        fetched = ledger_store.fetch_nodes(session, brand_row.id,
+                                           [*plan.nodes, *range_nodes(0, old_size), *range_nodes(0, target)])
+        return ConsistencyProof(brand=brand_row.slug, old_size=old_size, new_size=target,
+                                old_root=root_from_perfect_nodes(old_size, fetched),
+                                new_root=root_from_perfect_nodes(target, fetched),
+                                proof=tuple(assemble_proof(plan, fetched)))
+
+
+def brands_with_ledgers(db: Database) -> list[str]:
+    with db.reading() as session:
+        return list(session.scalars(select(Brand.slug).join(LedgerLog, LedgerLog.brand_id == Brand.id).order_by(Brand.slug)))
