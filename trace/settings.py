@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     public_base_url: str = "http://127.0.0.1:8000"
     rate_limit_per_minute: int = Field(default=120, ge=1)
+    checkpoint_interval_seconds: float = Field(default=300.0, ge=0, description="0 disables scheduled checkpoints")
 
     @model_validator(mode="after")
     def _refuse_development_secrets_in_production(self) -> Settings:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from trace.api import problems
 from trace.api.rate_limit import RateLimiter
-from trace.api.routes import brands, catalog, health, keys, mint_jobs, verification, well_known
+from trace.api.routes import brands, catalog, health, keys, ledger, mint_jobs, verification, well_known
 from trace.runtime import Runtime, build_runtime
+from trace.services.checkpoint_schedule import CheckpointPublisher
 from trace.settings import Settings, load_settings
 from verify.trusted_keys import KeyRingCache
 
@@ -15,7 +19,21 @@ from verify.trusted_keys import KeyRingCache
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     """Build the app; settings are validated here (production refuses development secrets)."""
     runtime = runtime or build_runtime(settings or load_settings())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        interval = runtime.settings.checkpoint_interval_seconds
+        publisher = CheckpointPublisher(runtime.db, runtime.key_store, interval=interval) if interval else None
+        if publisher is not None:
+            publisher.start()
+        try:
+            yield
+        finally:
+            if publisher is not None:
+                publisher.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Tracemark",
         version="0.1.0",
         description="Signed one-item-one-code identifiers (GS1 Digital Link), verification and the brand API.",
@@ -24,6 +42,6 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.key_rings = KeyRingCache(runtime.db)
     app.state.rate_limiter = RateLimiter(per_minute=runtime.settings.rate_limit_per_minute)
     problems.install(app)
-    for module in (health, brands, catalog, keys, mint_jobs, well_known, verification):
+    for module in (health, brands, catalog, keys, mint_jobs, ledger, well_known, verification):
         app.include_router(module.router)
     return app

@@ -232,3 +232,28 @@ def consistency(db: Database, brand: str, old_size: int, new_size: int | None = 
 def brands_with_ledgers(db: Database) -> list[str]:
     with db.reading() as session:
         return list(session.scalars(select(Brand.slug).join(LedgerLog, LedgerLog.brand_id == Brand.id).order_by(Brand.slug)))
+
+
+def entry_bytes(db: Database, brand: str, ref: str) -> bytes:
+    """The canonical bytes recorded for ``ref`` (what its leaf hashes)."""
+    from trace.db.ledger import LedgerEntry
+
+    with db.reading() as session:
+        brand_row = brand_by_slug(session, brand)
+        entry = session.scalar(select(LedgerEntry.entry).where(LedgerEntry.brand_id == brand_row.id, LedgerEntry.ref == ref))
+        if entry is None:
+            raise NotFound(f"unknown ledger entry {ref!r} for brand {brand!r}")
+        return bytes(entry)
+
+
+def refs_of_leaves(db: Database, brand: str, indexes: Sequence[int]) -> dict[int, str]:
+    """Entry references of leaves by index (for listings and tests)."""
+    from trace.db.ledger import LedgerEntry, LedgerLeaf
+
+    with db.reading() as session:
+        brand_row = brand_by_slug(session, brand)
+        rows = session.execute(
+            select(LedgerLeaf.leaf_index, LedgerEntry.ref).join(LedgerEntry, LedgerEntry.id == LedgerLeaf.entry_id)
+            .where(LedgerLeaf.brand_id == brand_row.id, LedgerLeaf.leaf_index.in_(list(indexes)))
+        )
+        return {index: ref for index, ref in rows}
