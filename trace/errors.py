@@ -73,3 +73,20 @@ class ConfigurationError(TraceError):
     """Settings are missing or unsafe (e.g. development secrets in production)."""
 
     code = "configuration_error"
+
+
+class EpcisValidationError(InvalidInput):
+    """An EPCIS 2.0 document or event breaks the JSON Schema, the CBV or the identifier rules.
+
+    ``errors`` holds every problem found (``trace.domain.epcis.EpcisProblem`` values: event
+    index, JSON pointer, message), sorted by position; the message names the first.
+    """
+
+    code = "invalid_epcis"
+    # EpcisProblem is defined in trace.domain.epcis; naming it only in (unevaluated)
+    # annotations keeps this bottom layer free of imports from above.
+    errors: tuple[EpcisProblem, ...]  # noqa: F821
+
+    def __init__(self, message: str, errors: tuple[EpcisProblem, ...]) -> None:  # noqa: F821
+        super().__init__(message)
+        self.errors = errors

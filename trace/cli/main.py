@@ -9,6 +9,7 @@ import click
 import typer
 
 from trace.cli import bench, catalog, db, demo, dl, keys, ledger, mint, runtime_access, serve, verify
+from trace.cli import epcis
 from trace.errors import TraceError
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app.add_typer(catalog.lot_app, name="lot")
 app.add_typer(keys.key_app, name="key")
 app.add_typer(keys.apikey_app, name="apikey")
 app.add_typer(dl.app, name="dl")
+app.add_typer(epcis.app, name="epcis")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(bench.app, name="bench")
 app.add_typer(demo.app, name="demo")
