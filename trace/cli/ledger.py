@@ -23,6 +23,14 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+def _read_checkpoint(path: Path) -> str:
+    """A checkpoint kept in a file; an unreadable file is bad input, not a traceback."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read checkpoint {path}: {exc.strerror}") from exc
+
+
 @app.command("checkpoint")
 def checkpoint(brand: str | None = typer.Option(None, "--brand", help="One brand (default: every brand).")) -> None:
     """Sequence pending entries and publish a signed checkpoint; print it."""
@@ -60,12 +68,7 @@ def audit_command(
 ) -> None:
     """Recompute every entry, leaf, node and checkpoint; name the first row that does not match."""
     db = runtime().db
-    external = None
-    if from_checkpoint is not None:
-        try:
-            external = from_checkpoint.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InvalidInput(f"cannot read checkpoint {from_checkpoint}: {exc.strerror}") from exc
+    external = None if from_checkpoint is None else _read_checkpoint(from_checkpoint)
     brands = [brand] if brand else ledger.brands_with_ledgers(db)
     for slug in brands:
         report = audit(db, slug, external_checkpoint=external)
@@ -83,13 +86,14 @@ def verify_remote(
     since: Path | None = typer.Option(None, "--since", help="A checkpoint kept earlier: prove the log only grew."),
 ) -> None:
     """Audit a ledger over HTTP with only its published key: no database access."""
+    kept = None if since is None else _read_checkpoint(since)  # bad input fails before any request
     client = LedgerClient(url, brand, key_)
     note, head = client.checkpoint()
     say(f"checkpoint of {head.origin}: size {head.size}, signature valid")
     for ref in event:
         verified = client.verify_event(ref, head)
         say(f"event {ref}: leaf {verified.leaf_index} included in the tree of {head.size}")
-    if since is not None:
-        old = client.verify_growth(since.read_text(encoding="utf-8"), head)
+    if kept is not None:
+        old = client.verify_growth(kept, head)
         say(f"checkpoint of size {old.size} is consistent with size {head.size}: nothing was rewritten")
     typer.echo(note, nl=False)

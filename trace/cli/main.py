@@ -10,6 +10,7 @@ import typer
 
 from trace.cli import bench, catalog, db, demo, dl, keys, ledger, mint, runtime_access, serve, verify
 from trace.cli import epcis
+from trace.cli import nfc
 from trace.errors import TraceError
 
 app = typer.Typer(
@@ -30,6 +31,7 @@ app.add_typer(epcis.app, name="epcis")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(bench.app, name="bench")
 app.add_typer(demo.app, name="demo")
+app.add_typer(nfc.app, name="nfc")
 app.command("mint")(mint.mint_command)
 app.command("verify")(verify.verify_command)
 app.command("serve")(serve.serve_command)

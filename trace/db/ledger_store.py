@@ -13,15 +13,16 @@ transactions begin IMMEDIATE), so the locks are no-ops there.
 from __future__ import annotations
 
 import io
+from hashlib import sha256
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import insert, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from trace.db.base import utc_now
 from trace.db.ledger import LedgerCheckpoint, LedgerEntry, LedgerLeaf, LedgerLog, LedgerNode
+from trace.ledger import hash_leaf
 
 LOCK_CLASS = 7301  # pg advisory lock namespace for ledgers: (LOCK_CLASS, brand_id)
 
@@ -53,12 +54,31 @@ def lock_for_sequencing(session: Session, brand_id: int, *, wait: bool) -> bool:
 
 
 def insert_entries(session: Session, brand_id: int, entries: Sequence[NewEntry]) -> list[int]:
-    """Record entries in the caller's transaction; returns their ids in order."""
+    """Record entries in the caller's transaction; returns their ids in order.
+
+    The writer hashes its own entries (RFC 9162 leaf hash), so the sequencer reads 32
+    bytes per entry instead of the entry itself.
+    """
     if not entries:
         return []
     lock_for_append(session, brand_id)
     now = utc_now()
-    rows = [{"brand_id": brand_id, "kind": e.kind, "ref": e.ref, "entry": e.entry, "created_at": now} for e in entries]
+    hashes = [hash_leaf(e.entry) for e in entries]
+    if _is_postgres(session):
+        # One statement for the whole batch: arrays in, ids out, in order (WITH ORDINALITY).
+        result = session.execute(
+            text(
+                "INSERT INTO ledger_entry (brand_id, kind, ref, entry, leaf_hash, created_at) "
+                "SELECT :brand, k, r, e, h, :now FROM unnest(CAST(:kinds AS text[]), CAST(:refs AS text[]), "
+                "CAST(:entries AS bytea[]), CAST(:hashes AS bytea[])) WITH ORDINALITY AS u(k, r, e, h, n) "
+                "ORDER BY n RETURNING id"
+            ),
+            {"brand": brand_id, "now": now, "kinds": [e.kind for e in entries], "refs": [e.ref for e in entries],
+             "entries": [e.entry for e in entries], "hashes": hashes},
+        )
+        return sorted(row[0] for row in result)
+    rows = [{"brand_id": brand_id, "kind": e.kind, "ref": e.ref, "entry": e.entry, "leaf_hash": h, "created_at": now}
+            for e, h in zip(entries, hashes)]
     result = session.execute(insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True), rows)
     return [row[0] for row in result]
 
@@ -68,8 +88,9 @@ def head_for_update(session: Session, brand_id: int) -> LedgerLog | None:
 
 
 def pending_entries(session: Session, brand_id: int, after_id: int, limit: int) -> list[tuple[int, bytes]]:
+    """(entry id, leaf hash) of entries recorded after ``after_id``, oldest first."""
     rows = session.execute(
-        select(LedgerEntry.id, LedgerEntry.entry)
+        select(LedgerEntry.id, LedgerEntry.leaf_hash)
         .where(LedgerEntry.brand_id == brand_id, LedgerEntry.id > after_id)
         .order_by(LedgerEntry.id).limit(limit)
     )
@@ -106,31 +127,27 @@ def fetch_nodes(session: Session, brand_id: int, addresses: Iterable[tuple[int, 
 
 def write_tree(session: Session, brand_id: int, first_index: int, entry_ids: Sequence[int],
                leaf_hashes: Sequence[bytes], nodes: Sequence[tuple[int, int, bytes]]) -> None:
-    """Persist a sequenced batch: its leaves and the perfect nodes (level ≥ 1) it completed."""
-    leaves = [(brand_id, first_index + i, entry_id, leaf_hashes[i]) for i, entry_id in enumerate(entry_ids)]
-    inner = [(brand_id, level, index, digest) for level, index, digest in nodes if level > 0]
-    if _is_postgres(session):
-        cursor = session.connection().connection.driver_connection.cursor()
-        try:
-            _copy(cursor, "ledger_leaf (brand_id, leaf_index, entry_id, leaf_hash)", leaves)
-            _copy(cursor, "ledger_node (brand_id, level, node_index, hash)", inner)
-        finally:
-            cursor.close()
-        return
+    """Persist a sequenced batch: its leaves and the perfect nodes (level >= 1) it completed."""
+    inner = [(level, index, digest) for level, index, digest in nodes if level > 0]
     cursor = session.connection().connection.driver_connection.cursor()
     try:
-        cursor.executemany("INSERT INTO ledger_leaf (brand_id, leaf_index, entry_id, leaf_hash) VALUES (?, ?, ?, ?)", leaves)
-        cursor.executemany("INSERT INTO ledger_node (brand_id, level, node_index, hash) VALUES (?, ?, ?, ?)", inner)
+        if _is_postgres(session):
+            # COPY text format, bytea in hex (PostgreSQL docs: COPY "Text Format"; bytea hex format).
+            leaf_rows = "".join(f"{brand_id}\t{first_index + i}\t{entry_id}\t\\\\x{leaf_hashes[i].hex()}\n"
+                                for i, entry_id in enumerate(entry_ids))
+            cursor.copy_expert("COPY ledger_leaf (brand_id, leaf_index, entry_id, leaf_hash) FROM STDIN",
+                               io.StringIO(leaf_rows))
+            if inner:
+                node_rows = "".join(f"{brand_id}\t{level}\t{index}\t\\\\x{digest.hex()}\n" for level, index, digest in inner)
+                cursor.copy_expert("COPY ledger_node (brand_id, level, node_index, hash) FROM STDIN",
+                                   io.StringIO(node_rows))
+            return
+        cursor.executemany("INSERT INTO ledger_leaf (brand_id, leaf_index, entry_id, leaf_hash) VALUES (?, ?, ?, ?)",
+                           [(brand_id, first_index + i, entry_id, leaf_hashes[i]) for i, entry_id in enumerate(entry_ids)])
+        cursor.executemany("INSERT INTO ledger_node (brand_id, level, node_index, hash) VALUES (?, ?, ?, ?)",
+                           [(brand_id, level, index, digest) for level, index, digest in inner])
     finally:
         cursor.close()
-
-
-def _copy(cursor: Any, target: str, rows: Sequence[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
-    # COPY text format; bytea as \\x-hex (PostgreSQL docs: COPY, "Text Format"; bytea hex format).
-    lines = "".join("\t".join(f"\\\\x{v.hex()}" if isinstance(v, bytes) else str(v) for v in row) + "\n" for row in rows)
-    cursor.copy_expert(f"COPY {target} FROM STDIN", io.StringIO(lines))
 
 
 def advance_head(head: LedgerLog, *, size: int, root: bytes, last_entry_id: int) -> None:
@@ -171,43 +188,192 @@ def checkpoints(session: Session, brand_id: int) -> list[LedgerCheckpoint]:
     ))
 
 
-def stream_leaves(session: Session, brand_id: int, *, chunk: int = 50_000) -> Iterator[list[tuple[int, int, bytes, int, str, bytes]]]:
-    """(leaf index, entry id, leaf hash, entry brand, entry kind/ref, entry bytes) in leaf order, in chunks."""
-    start = 0
-    while True:
-        rows = session.execute(
-            select(LedgerLeaf.leaf_index, LedgerLeaf.entry_id, LedgerLeaf.leaf_hash, LedgerEntry.brand_id,
-                   LedgerEntry.kind, LedgerEntry.ref, LedgerEntry.entry)
-            .outerjoin(LedgerEntry, LedgerEntry.id == LedgerLeaf.entry_id)
-            .where(LedgerLeaf.brand_id == brand_id, LedgerLeaf.leaf_index >= start)
-            .order_by(LedgerLeaf.leaf_index).limit(chunk)
-        ).all()
-        if not rows:
-            return
-        yield rows
-        start = rows[-1][0] + 1
-
-
-def nodes_completed_by(session: Session, brand_id: int, first_leaf: int, end_leaf: int,
-                       max_level: int) -> Mapping[tuple[int, int], bytes]:
-    """Stored nodes (level ≥ 1) whose last leaf lies in [first_leaf, end_leaf)."""
-    found: dict[tuple[int, int], bytes] = {}
-    for level in range(1, max_level + 1):
-        width = 1 << level
-        low = (first_leaf + 1 + width - 1) // width - 1  # smallest j with (j+1)·2^level - 1 >= first_leaf
-        high = end_leaf // width - 1                      # largest j with (j+1)·2^level - 1 < end_leaf
-        if high < low:
-            continue
-        for index, digest in session.execute(
-            select(LedgerNode.node_index, LedgerNode.hash)
-            .where(LedgerNode.brand_id == brand_id, LedgerNode.level == level,
-                   LedgerNode.node_index >= low, LedgerNode.node_index <= high)
-        ):
-            found[(level, index)] = bytes(digest)
-    return found
-
-
 def count_nodes(session: Session, brand_id: int) -> int:
     from sqlalchemy import func
 
     return session.scalar(select(func.count()).select_from(LedgerNode).where(LedgerNode.brand_id == brand_id)) or 0
+
+
+def _raw_rows(session: Session, sql_pg: str, sql_sqlite: str, params: Sequence[object]) -> list[tuple]:
+    """Rows through the driver: whole-ledger audits read millions of values, and SQLAlchemy's
+    per-row processing would cost more than the hashing the audit is there to do."""
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql_pg if _is_postgres(session) else sql_sqlite, tuple(params))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def leaf_columns(session: Session, brand_id: int) -> tuple[list[int], list[int], list[bytes], list[bool]]:
+    """Every leaf of the brand in index order: (indexes, entry ids, leaf hashes, entry matches).
+
+    ``entry matches`` says whether SHA-256(0x00 || entry) equals the stored leaf hash. The
+    hash of each entry is recomputed where the entry is: PostgreSQL's ``sha256()`` saves
+    shipping every entry to the client; on SQLite the entries are read and hashed here.
+    An entry whose row is gone never matches.
+    """
+    if _is_postgres(session):
+        # Right after a bulk load the planner has no statistics and may pick a nested loop
+        # over millions of rows; this whole-table join wants a hash or merge join.
+        session.execute(text("SET LOCAL enable_nestloop = off"))
+        rows = _raw_rows(
+            session,
+            "SELECT l.leaf_index, l.entry_id, l.leaf_hash, "
+            "COALESCE(sha256(CAST('\\x00' AS bytea) || e.entry) = l.leaf_hash, false) FROM ledger_leaf l "
+            "LEFT JOIN ledger_entry e ON e.id = l.entry_id AND e.brand_id = l.brand_id "
+            "WHERE l.brand_id = %s ORDER BY l.leaf_index",
+            "", (brand_id,),
+        )
+        if not rows:
+            return [], [], [], []
+        indexes, entry_ids, hashes, matches = zip(*rows)
+        return list(indexes), list(entry_ids), [bytes(h) for h in hashes], list(matches)
+    rows = _raw_rows(
+        session, "",
+        "SELECT l.leaf_index, l.entry_id, l.leaf_hash, e.entry FROM ledger_leaf l "
+        "LEFT JOIN ledger_entry e ON e.id = l.entry_id AND e.brand_id = l.brand_id "
+        "WHERE l.brand_id = ? ORDER BY l.leaf_index",
+        (brand_id,),
+    )
+    if not rows:
+        return [], [], [], []
+    indexes, entry_ids, hashes, entries = zip(*rows)
+    prefix = b"\x00"
+    matches = [entry is not None and sha256(prefix + entry).digest() == digest for entry, digest in zip(entries, hashes)]
+    return list(indexes), list(entry_ids), list(hashes), matches
+
+
+def entries_of_kinds(session: Session, brand_id: int, kinds: Sequence[str], up_to_id: int) -> list[tuple[int, str, str, bytes]]:
+    """(id, kind, ref, entry) of the brand's entries of the given kinds, up to ``up_to_id``."""
+    if not kinds:
+        return []
+    rows = session.execute(
+        select(LedgerEntry.id, LedgerEntry.kind, LedgerEntry.ref, LedgerEntry.entry)
+        .where(LedgerEntry.brand_id == brand_id, LedgerEntry.kind.in_(list(kinds)), LedgerEntry.id <= up_to_id)
+        .order_by(LedgerEntry.id)
+    )
+    return [(row[0], row[1], row[2], bytes(row[3])) for row in rows]
+
+
+def entry_ids_up_to(session: Session, brand_id: int, up_to_id: int) -> list[int]:
+    rows = _raw_rows(session,
+                     "SELECT id FROM ledger_entry WHERE brand_id = %s AND id <= %s ORDER BY id",
+                     "SELECT id FROM ledger_entry WHERE brand_id = ? AND id <= ? ORDER BY id",
+                     (brand_id, up_to_id))
+    return [row[0] for row in rows]
+
+
+def node_level(session: Session, brand_id: int, level: int) -> tuple[list[int], list[bytes]]:
+    """Stored nodes of one level in index order: (indexes, hashes)."""
+    rows = _raw_rows(
+        session,
+        "SELECT node_index, hash FROM ledger_node WHERE brand_id = %s AND level = %s ORDER BY node_index",
+        "SELECT node_index, hash FROM ledger_node WHERE brand_id = ? AND level = ? ORDER BY node_index",
+        (brand_id, level),
+    )
+    if not rows:
+        return [], []
+    indexes, hashes = zip(*rows)
+    return list(indexes), [bytes(h) for h in hashes]
+
+
+@dataclass(frozen=True, slots=True)
+class ProofContext:
+    """One round trip's worth of what an inclusion proof needs to know first."""
+
+    brand_id: int
+    tree_size: int
+    root_hash: bytes
+    entry_id: int | None
+    leaf_index: int | None
+    leaf_hash: bytes | None
+    entry: bytes | None
+
+
+_PREPARED = {
+    "tracemark_proof_context": (
+        "(text, text) AS SELECT g.brand_id, g.size, g.root_hash, e.id, l.leaf_index, l.leaf_hash, e.entry FROM brand b "
+        "JOIN ledger_log g ON g.brand_id = b.id LEFT JOIN ledger_entry e ON e.brand_id = b.id AND e.ref = $1 "
+        "LEFT JOIN ledger_leaf l ON l.entry_id = e.id WHERE b.slug = $2"
+    ),
+    "tracemark_proof_nodes": (
+        "(int, bigint[], int[], bigint[]) AS SELECT 0, leaf_index, leaf_hash FROM ledger_leaf "
+        "WHERE brand_id = $1 AND leaf_index = ANY($2) UNION ALL SELECT n.level, n.node_index, n.hash "
+        "FROM ledger_node n JOIN unnest($3, $4) AS q(lv, ix) ON n.level = q.lv AND n.node_index = q.ix "
+        "WHERE n.brand_id = $1"
+    ),
+}
+
+
+def _execute_prepared(session: Session, name: str, params: tuple) -> list[tuple]:
+    """PostgreSQL: run a statement prepared once per connection (planning cost more than running)."""
+    connection = session.connection()
+    prepared = connection.connection.info.setdefault("tracemark_prepared", set())
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        if name not in prepared:
+            cursor.execute(f"PREPARE {name} {_PREPARED[name]}")
+            prepared.add(name)
+        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def analyze(session: Session) -> None:
+    """Refresh planner statistics of the ledger tables (after a bulk load; autovacuum does it later)."""
+    if _is_postgres(session):
+        session.execute(text("ANALYZE ledger_entry, ledger_leaf, ledger_node, ledger_log"))
+    else:
+        session.execute(text("ANALYZE"))
+
+
+def proof_context(session: Session, brand: str, ref: str) -> ProofContext | None:
+    """The brand's head and the entry ``ref`` with its leaf, or None when the brand has no ledger."""
+    if _is_postgres(session):
+        rows = _execute_prepared(session, "tracemark_proof_context", (ref, brand))
+    else:
+        cursor = session.connection().connection.driver_connection.cursor()
+        try:
+            cursor.execute(
+                "SELECT g.brand_id, g.size, g.root_hash, e.id, l.leaf_index, l.leaf_hash, e.entry FROM brand b "
+                "JOIN ledger_log g ON g.brand_id = b.id LEFT JOIN ledger_entry e ON e.brand_id = b.id AND e.ref = ? "
+                "LEFT JOIN ledger_leaf l ON l.entry_id = e.id WHERE b.slug = ?",
+                (ref, brand),
+            )
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+    if not rows:
+        return None
+    brand_id, size, root, entry_id, leaf_index, leaf_hash, entry = rows[0]
+    return ProofContext(brand_id=brand_id, tree_size=size, root_hash=bytes(root), entry_id=entry_id,
+                        leaf_index=leaf_index, leaf_hash=None if leaf_hash is None else bytes(leaf_hash),
+                        entry=None if entry is None else bytes(entry))
+
+
+def fetch_nodes_fast(session: Session, brand_id: int, addresses: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """Like :func:`fetch_nodes`, in one statement through the driver (proof serving's hot path)."""
+    wanted = sorted(set(addresses))
+    if not wanted:
+        return {}
+    leaves = [index for level, index in wanted if level == 0]
+    inner = [(level, index) for level, index in wanted if level > 0]
+    if _is_postgres(session):
+        rows = _execute_prepared(session, "tracemark_proof_nodes",
+                                 (brand_id, leaves, [lv for lv, _ in inner], [ix for _, ix in inner]))
+        return {(level, index): bytes(digest) for level, index, digest in rows}
+    else:
+        # One indexed point lookup per wanted node (a row-value IN list is not index-driven in SQLite).
+        lookups = ["SELECT 0, leaf_index, leaf_hash FROM ledger_leaf WHERE brand_id = ? AND leaf_index = ?"] * len(leaves)
+        lookups += ["SELECT level, node_index, hash FROM ledger_node WHERE brand_id = ? AND level = ? AND node_index = ?"] * len(inner)
+        sql = " UNION ALL ".join(lookups)
+        params = (*[v for index in leaves for v in (brand_id, index)],
+                  *[v for level, index in inner for v in (brand_id, level, index)])
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        return {(level, index): bytes(digest) for level, index, digest in cursor.fetchall()}
+    finally:
+        cursor.close()

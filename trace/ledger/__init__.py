@@ -7,6 +7,7 @@ build on these functions. Modules, one idea each:
 - :mod:`~trace.ledger.nodes`: node addresses and compact-range decomposition;
 - :mod:`~trace.ledger.tree`: roots and proofs from a full list of leaves (reference);
 - :mod:`~trace.ledger.compact`: O(log n) appends reporting the nodes to persist;
+- :mod:`~trace.ledger.levels`: every perfect level at once (whole-ledger audits);
 - :mod:`~trace.ledger.proof_plan`: proofs and roots from stored perfect nodes;
 - :mod:`~trace.ledger.verify`: proof verification (raises, never returns a bool);
 - :mod:`~trace.ledger.checkpoint`, :mod:`~trace.ledger.note`: C2SP checkpoints and
@@ -21,6 +22,7 @@ from trace.ledger.checkpoint import Checkpoint
 from trace.ledger.compact import CompactRange, NewNode
 from trace.ledger.errors import CheckpointError, NoteError, ProofError, RootMismatchError
 from trace.ledger.hashing import EMPTY_ROOT, HASH_SIZE, hash_border, hash_children, hash_leaf
+from trace.ledger.levels import perfect_levels, root_from_levels
 from trace.ledger.nodes import NodeAddress, is_perfect, range_nodes
 from trace.ledger.note import (
     VerifierKey,
@@ -67,7 +69,9 @@ __all__ = [
     "is_perfect",
     "open_note",
     "parse_verifier_key",
+    "perfect_levels",
     "range_nodes",
+    "root_from_levels",
     "root_from_perfect_nodes",
     "root_hash",
     "sign_note",

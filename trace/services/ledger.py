@@ -24,7 +24,6 @@ from trace.ledger import (
     CompactRange,
     assemble_proof,
     consistency_proof_nodes,
-    hash_leaf,
     inclusion_proof_nodes,
     range_nodes,
     root_from_perfect_nodes,
@@ -55,6 +54,7 @@ class InclusionProof:
     leaf_hash: bytes
     root_hash: bytes
     proof: tuple[bytes, ...]
+    entry: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +111,7 @@ def sequence(db: Database, brand: str, *, wait: bool = True, max_batch: int = SE
             if not pending:
                 return total
             compact = _compact_range(session, brand_row.id, head.size)
-            leaf_hashes = [hash_leaf(entry) for _, entry in pending]
+            leaf_hashes = [leaf_hash for _, leaf_hash in pending]
             new_nodes = compact.extend(leaf_hashes)
             ledger_store.write_tree(session, brand_row.id, head.size, [entry_id for entry_id, _ in pending],
                                     leaf_hashes, new_nodes)
@@ -190,25 +190,31 @@ def _tree_size(log: LedgerLog, size: int | None) -> int:
 
 
 def inclusion(db: Database, brand: str, ref: str, *, size: int | None = None) -> InclusionProof:
-    """The inclusion proof of the entry ``ref`` in the tree of ``size`` leaves (default: current)."""
+    """The inclusion proof of the entry ``ref`` in the tree of ``size`` leaves (default: current).
+
+    Two round trips: the head with the entry's leaf, then every node the proof needs.
+    """
     with db.reading() as session:
-        brand_row = brand_by_slug(session, brand)
-        log = session.get(LedgerLog, brand_row.id)
-        found = ledger_store.leaf_of_entry(session, brand_row.id, ref)
-        if found is None or log is None:
+        context = ledger_store.proof_context(session, brand, ref)
+        if context is None:
+            brand_by_slug(session, brand)  # NotFound for an unknown brand
+            raise NotFound(f"brand {brand!r} has no ledger yet")
+        if context.entry_id is None:
             raise NotFound(f"unknown ledger entry {ref!r} for brand {brand!r}")
-        _, index, leaf_hash = found
-        if index < 0:
+        if context.leaf_index is None or context.leaf_hash is None:
             raise Conflict(f"ledger entry {ref!r} is not sequenced yet: publish a checkpoint first")
-        tree_size = _tree_size(log, size)
-        if index >= tree_size:
-            raise InvalidInput(f"entry {ref!r} is leaf {index}, not inside a tree of {tree_size} leaves")
-        plan = inclusion_proof_nodes(index, tree_size)
-        roots = range_nodes(0, tree_size)
-        fetched = ledger_store.fetch_nodes(session, brand_row.id, [*plan.nodes, *roots])
-        return InclusionProof(brand=brand_row.slug, ref=ref, leaf_index=index, tree_size=tree_size, leaf_hash=leaf_hash,
-                              root_hash=root_from_perfect_nodes(tree_size, fetched),
-                              proof=tuple(assemble_proof(plan, fetched)))
+        tree_size = context.tree_size if size is None else size
+        if not 0 < tree_size <= context.tree_size:
+            raise InvalidInput(f"invalid tree size {size}: expected 1 to {context.tree_size}")
+        if context.leaf_index >= tree_size:
+            raise InvalidInput(f"entry {ref!r} is leaf {context.leaf_index}, not inside a tree of {tree_size} leaves")
+        plan = inclusion_proof_nodes(context.leaf_index, tree_size)
+        roots = [] if tree_size == context.tree_size else range_nodes(0, tree_size)
+        fetched = ledger_store.fetch_nodes_fast(session, context.brand_id, [*plan.nodes, *roots])
+        root = context.root_hash if not roots else root_from_perfect_nodes(tree_size, fetched)
+        return InclusionProof(brand=brand, ref=ref, leaf_index=context.leaf_index, tree_size=tree_size,
+                              leaf_hash=context.leaf_hash, root_hash=root, proof=tuple(assemble_proof(plan, fetched)),
+                              entry=context.entry or b"")
 
 
 def consistency(db: Database, brand: str, old_size: int, new_size: int | None = None) -> ConsistencyProof:

@@ -65,7 +65,7 @@ def inclusion(brand: str, request: Request, runtime: RuntimeDep,
     guard_public(request)
     proof = ledger.inclusion(runtime.db, brand, event, size=size)
     return InclusionOut(brand=proof.brand, event=proof.ref, leaf_index=proof.leaf_index, tree_size=proof.tree_size,
-                        entry=b64(ledger.entry_bytes(runtime.db, brand, event)), leaf_hash=b64(proof.leaf_hash),
+                        entry=b64(proof.entry), leaf_hash=b64(proof.leaf_hash),
                         root_hash=b64(proof.root_hash), proof=[b64(p) for p in proof.proof])
 
 
