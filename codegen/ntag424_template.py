@@ -17,8 +17,8 @@ plain file data written there) and mirrors the ciphertext as SDMENCLength hex ch
 over the whole placeholder, so the placeholder is the plain data followed by as many fillers.
 
 References: NXP AN12196 Rev. 1.5 §4.4 (SDM configuration and its example offsets);
-NT4H2421Gx datasheet §9.3 (SDM offsets) and §8.2 (NDEF file); NFC Forum URI RTD 1.0 §3.2.2
-(URI identifier codes); NFC Forum NDEF 1.0 §3.2 (record layout).
+NT4H2421Gx datasheet §9.3 (SDM offsets, NDEF file); NFC Forum URI RTD 1.0 (URI identifier
+codes); NFC Forum NDEF 1.0 (record layout).
 """
 
 from __future__ import annotations

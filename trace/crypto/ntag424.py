@@ -19,14 +19,14 @@ least significant byte first everywhere inside the cryptography):
 Only AES mode is implemented; a 24-byte PICCData (LRP mode, AN12304) is refused.
 
 Per-tag keys come from one brand master key with NXP AN10922 AES-128 diversification (see
-:func:`an10922_diversify`); it was chosen over HKDF because it is the derivation NXP tools,
-SAMs and TagXplorer/TagWriter already speak, so a brand can program tags with off-the-shelf
-equipment and still verify here; it is a few lines over the CMAC subkeys, checked against
-the published AN10922 example.
+:func:`an10922_diversify`, M = UID || key number || system identifier). It was chosen over
+HKDF because it is NXP's own scheme, implemented by NXP SAMs (AV2/AV3) and many reader
+stacks, so a brand can personalise tags with a SAM holding the master key and still verify
+here; it is a few lines over the CMAC subkeys, checked against the published example.
 
-References: NXP AN12196 Rev. 1.5 §3.3-3.4 and §4.4 (SUN message, session keys, worked
-examples); NXP NT4H2421Gx datasheet §9.3 (Secure Dynamic Messaging); NXP AN10922 Rev. 1.2
-§2.2 (AES-128 key diversification); NIST SP 800-38B (CMAC).
+References: NXP AN12196 Rev. 1.5 §4.4 (SUN message, session keys, worked examples);
+NXP NT4H2421Gx datasheet §9.3 (Secure Dynamic Messaging); NXP AN10922 Rev. 1.2 §2.2
+(AES-128 key diversification); NIST SP 800-38B (CMAC).
 
 >>> zero = bytes(16)
 >>> picc = decrypt_picc_data(zero, bytes.fromhex("EF963FF7828658A599F3041510671E88"))
@@ -52,12 +52,12 @@ UID_SIZE = 7
 MAC_SIZE = 8
 MAX_READ_COUNTER = 0xFFFFFF  # SDMReadCtr is a 24-bit counter
 
-# PICCDataTag (NT4H2421 §9.3.4): bit 7 UID mirrored, bit 6 SDMReadCtr mirrored, bits 5-4 RFU (0),
+# PICCDataTag (NT4H2421 §9.3, SDM): bit 7 UID mirrored, bit 6 SDMReadCtr mirrored, bits 5-4 RFU (0),
 # bits 3-0 UID length. We require both mirrors: the UID selects the per-tag key and the counter
 # is the replay defence, so a message without either cannot be judged.
 PICC_DATA_TAG = 0x80 | 0x40 | UID_SIZE  # 0xC7
 
-# AN12196 §3.3: label || KDF counter 0001 || key length 0080 (128 bits); the context follows.
+# AN12196 §4.4 (session key generation): label || KDF counter 0001 || key length 0080 (128 bits); the context follows.
 _SV1_PREFIX = bytes.fromhex("C33C00010080")  # -> KSesSDMFileReadENC
 _SV2_PREFIX = bytes.fromhex("3CC300010080")  # -> KSesSDMFileReadMAC
 _ZERO_BLOCK = bytes(BLOCK_SIZE)
@@ -124,7 +124,7 @@ def aes_cmac(key: bytes, message: bytes) -> bytes:
 
 
 def truncate_mac(full_mac: bytes) -> bytes:
-    """The 8 bytes at odd positions 1, 3, ..., 15 of a 16-byte CMAC (AN12196 §3.4, "MACt").
+    """The 8 bytes at odd positions 1, 3, ..., 15 of a 16-byte CMAC (AN12196 §4.4, "MACt").
 
     >>> truncate_mac(bytes(range(16))).hex()
     '01030507090b0d0f'
@@ -142,19 +142,19 @@ def _session_vector(prefix: bytes, uid: bytes, read_counter: int) -> bytes:
 
 
 def session_enc_key(file_read_key: bytes, uid: bytes, read_counter: int) -> bytes:
-    """KSesSDMFileReadENC = CMAC(SDMFileReadKey, SV1) for one tap (AN12196 §3.3)."""
+    """KSesSDMFileReadENC = CMAC(SDMFileReadKey, SV1) for one tap (AN12196 §4.4)."""
     _check_key(file_read_key, "SDMFileReadKey")
     return aes_cmac(file_read_key, _session_vector(_SV1_PREFIX, uid, read_counter))
 
 
 def session_mac_key(file_read_key: bytes, uid: bytes, read_counter: int) -> bytes:
-    """KSesSDMFileReadMAC = CMAC(SDMFileReadKey, SV2) for one tap (AN12196 §3.3)."""
+    """KSesSDMFileReadMAC = CMAC(SDMFileReadKey, SV2) for one tap (AN12196 §4.4)."""
     _check_key(file_read_key, "SDMFileReadKey")
     return aes_cmac(file_read_key, _session_vector(_SV2_PREFIX, uid, read_counter))
 
 
 def decrypt_picc_data(meta_read_key: bytes, encrypted: bytes) -> PiccData:
-    """Decrypt a 16-byte PICCData and check its PICCDataTag (AN12196 §3.4.2).
+    """Decrypt a 16-byte PICCData and check its PICCDataTag (AN12196 §4.4).
 
     Raises:
         SignatureError: not 16 bytes (24 would be LRP mode), or the PICCDataTag is not 0xC7 --
@@ -210,7 +210,7 @@ def _file_data_cipher(session_enc: bytes, read_counter: int) -> Cipher[modes.CBC
 
 
 def decrypt_file_data(session_enc: bytes, read_counter: int, encrypted: bytes) -> bytes:
-    """Decrypt SDMENCFileData: AES-CBC, IV = E(KSesSDMFileReadENC, SDMReadCtr || 0^13) (AN12196 §3.4.4).
+    """Decrypt SDMENCFileData: AES-CBC, IV = E(KSesSDMFileReadENC, SDMReadCtr || 0^13) (AN12196 §4.4.3).
 
     Raises:
         SignatureError: the ciphertext is empty or not whole 16-byte blocks.
