@@ -10,6 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from trace.errors import (
     AuthenticationError,
     Conflict,
+    EpcisValidationError,
     InvalidInput,
     LedgerError,
     NotFound,
@@ -48,7 +49,11 @@ def install(app: FastAPI) -> None:
     async def _trace_error(_: Request, exc: TraceError) -> JSONResponse:
         status = status_for(exc)
         detail = str(exc) if status < 500 else "internal error; the server log has the details"
-        return problem(status, exc.code, type(exc).__name__, detail)
+        extra = {}
+        if isinstance(exc, EpcisValidationError):
+            extra["errors"] = [{"eventIndex": p.event_index, "pointer": p.pointer, "message": p.message}
+                               for p in exc.errors]
+        return problem(status, exc.code, type(exc).__name__, detail, **extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

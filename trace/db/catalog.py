@@ -19,6 +19,8 @@ class Brand(Base):
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     domain: Mapped[str] = mapped_column(String(300))
+    company_prefix_length: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """GS1 Company Prefix length of the brand's keys (for EPC URNs and SGTIN-96 encodings)."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 

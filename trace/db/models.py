@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from trace.db.base import Base
 from trace.db.catalog import Brand, Lot, Product
+from trace.db.events import EpcisEventEpc, EpcisEventRow, EpcState
 from trace.db.keys import ApiKey, SigningKey
 from trace.db.ledger import LedgerCheckpoint, LedgerEntry, LedgerLeaf, LedgerLog, LedgerNode
 from trace.db.units import MintJob, Unit
 
 __all__ = [
-    "ApiKey", "Base", "Brand", "LedgerCheckpoint", "LedgerEntry", "LedgerLeaf", "LedgerLog", "LedgerNode",
+    "ApiKey", "Base", "Brand", "EpcState", "EpcisEventEpc", "EpcisEventRow", "LedgerCheckpoint", "LedgerEntry", "LedgerLeaf", "LedgerLog", "LedgerNode",
     "Lot", "MintJob", "Product", "SigningKey", "Unit",
 ]

@@ -9,6 +9,8 @@ from enum import Enum
 class Role(str, Enum):
     ADMIN = "admin"
     OPERATOR = "operator"
+    PARTNER = "partner"
+    AUDITOR = "auditor"
     VIEWER = "viewer"
 
 
@@ -18,11 +20,14 @@ class Permission(str, Enum):
     MANAGE_CATALOG = "manage_catalog"
     MANAGE_KEYS = "manage_keys"
     MANAGE_BRANDS = "manage_brands"
+    CAPTURE = "capture"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.OPERATOR: frozenset({Permission.READ, Permission.MINT}),
+    Role.OPERATOR: frozenset({Permission.READ, Permission.MINT, Permission.CAPTURE}),
+    Role.PARTNER: frozenset({Permission.READ, Permission.CAPTURE}),
+    Role.AUDITOR: frozenset({Permission.READ}),
     Role.VIEWER: frozenset({Permission.READ}),
 }
 

@@ -197,8 +197,13 @@ def inclusion(db: Database, brand: str, ref: str, *, size: int | None = None) ->
     with db.reading() as session:
         context = ledger_store.proof_context(session, brand, ref)
         if context is None:
-            brand_by_slug(session, brand)  # NotFound for an unknown brand
-            raise NotFound(f"brand {brand!r} has no ledger yet")
+            # NotFound for an unknown brand; a display name (as typed on the command line) is
+            # looked up by its slug, like everywhere else.
+            slug = brand_by_slug(session, brand).slug
+            context = None if slug == brand else ledger_store.proof_context(session, slug, ref)
+            if context is None:
+                raise NotFound(f"brand {brand!r} has no ledger yet")
+            brand = slug
         if context.entry_id is None:
             raise NotFound(f"unknown ledger entry {ref!r} for brand {brand!r}")
         if context.leaf_index is None or context.leaf_hash is None:

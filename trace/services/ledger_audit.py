@@ -57,9 +57,17 @@ def _commission_source(session: Session, ref: str) -> bytes:
     return commissioning_record(session, int(ref.split(":", 1)[1])).canonical_bytes()
 
 
+def _epcis_source(session: Session, ref: str) -> bytes:
+    from trace.services.capture import stored_event_entry
+
+    return stored_event_entry(session, ref)
+
+
 # How each kind of entry is rebuilt from its source rows. Kinds absent here are their own
 # record (benchmarks, notes): only their leaf hash can be checked.
-SOURCES: dict[str, Callable[[Session, str], bytes]] = {"commission": _commission_source}
+SOURCES: dict[str, Callable[[Session, str], bytes]] = {
+    "commission": _commission_source, "epcis": _epcis_source, "epcis-error": _epcis_source,
+}
 
 
 def _first_difference(a: Sequence[object], b: Sequence[object]) -> int:
@@ -162,8 +170,10 @@ def _compare_nodes(session: Session, brand_id: int, levels: list[list[bytes]]) -
         expected += len(want)
         if hashes != want or indexes != list(range(len(want))):
             at = min(_first_difference(hashes, want), _first_difference(indexes, range(len(want))))
-            index = indexes[at] if at < len(indexes) else at
-            problem = ("is missing" if at >= len(indexes) or indexes[at] != at and index > at
+            # A gap names the node that is missing (``at``), not the next stored one.
+            missing = at >= len(indexes) or indexes[at] > at
+            index = at if missing else indexes[at]
+            problem = ("is missing" if missing
                        else "is not part of the tree" if at >= len(want)
                        else "stored hash differs from recomputation")
             raise AuditFailure(f"ledger_node brand_id={brand_id} level={level} node_index={index}", problem)

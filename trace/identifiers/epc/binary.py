@@ -19,7 +19,7 @@ methods), 14.4 (decoding), 15.1 (EPC memory bank contents).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from trace.errors import IdentifierError
 from trace.identifiers.epc.schemes import SCHEME_BY_HEADER, Field, Partition, Scheme
@@ -31,8 +31,7 @@ _MAX_HEX_DIGITS = 128
 _HEX = re.compile(r"[0-9A-Fa-f]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Unpacked:
+class Unpacked(NamedTuple):
     """The fields of an EPC binary encoding, as the URI would write them (strings unescaped)."""
 
     filter: int
@@ -80,9 +79,11 @@ def unpack(scheme: Scheme, value: int) -> Unpacked:
     if scheme.tail_field is Field.INTEGER:
         tail = str(tail_value)
     elif scheme.tail_field is Field.STRING:
-        tail = unpack_string(tail_value, tail_bits, what=f"{scheme.tail_name}")
+        tail = unpack_string(tail_value, tail_bits, what=str(scheme.tail_name))
     elif tail_value:
-        raise IdentifierError(f"expected the last {tail_bits} bits to be zero, found {tail_value:X}")
+        raise IdentifierError(
+            f"expected the last {tail_bits} bits (reserved) to be zero, found {tail_value:#x}"
+        )
     value >>= tail_bits
     ref_bits = partition.reference_bits
     ref_value = value & ((1 << ref_bits) - 1)
@@ -99,8 +100,7 @@ def unpack(scheme: Scheme, value: int) -> Unpacked:
 
 def to_hex(scheme: Scheme, value: int) -> str:
     """Upper-case hex of ``value`` padded with zero bits to whole 16-bit words."""
-    digits = scheme.hex_digits
-    return format(value << (digits * 4 - scheme.bits), f"0{digits}X")
+    return format(value << (scheme.hex_digits * 4 - scheme.bits), scheme.hex_format)
 
 
 def from_hex(text: str) -> tuple[Scheme, int]:
@@ -169,5 +169,5 @@ def unpack_string(value: int, bits: int, *, what: str) -> str:
 def _digits(value: int, digits: int, *, what: str) -> str:
     """``value`` as exactly ``digits`` decimal digits (zero digits: the value must be 0)."""
     if value >= 10**digits:
-        raise IdentifierError(f"expected a {what} of {digits} digits, found the value {value}")
+        raise IdentifierError(f"expected the {what} to fit {digits} digits, found {value}")
     return str(value).zfill(digits) if digits else ""

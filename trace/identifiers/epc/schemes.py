@@ -78,29 +78,27 @@ class Scheme:
     alternative: str | None
     """The scheme to use for what this one cannot hold (sgtin-96 -> sgtin-198)."""
     by_prefix_digits: dict[int, Partition] = field(init=False, repr=False, compare=False)
-    header_shift: int = field(init=False, repr=False, compare=False)
+    title: str = field(init=False, repr=False, compare=False)
+    """Upper-case name as the standard prints it, e.g. ``SGTIN-96``."""
+    hex_digits: int = field(init=False, repr=False, compare=False)
+    """Hex digits of the binary form: the EPC memory bank holds whole 16-bit words, so 198
+    bits are written as 208 (TDS section 15.1, EPC bank contents)."""
+    hex_format: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "by_prefix_digits", {p.prefix_digits: p for p in self.partitions}
-        )
-        object.__setattr__(self, "header_shift", self.bits - 8)
+        # Derived once here so that encoding and decoding only look them up.
+        def derive(name: str, value: object) -> None:
+            object.__setattr__(self, name, value)
 
-    @property
-    def title(self) -> str:
-        """Upper-case name as the standard prints it, e.g. ``SGTIN-96``."""
-        return self.name.upper()
+        derive("by_prefix_digits", {p.prefix_digits: p for p in self.partitions})
+        derive("title", self.name.upper())
+        derive("hex_digits", -(-self.bits // 16) * 4)
+        derive("hex_format", f"0{self.hex_digits}X")
 
     @property
     def components(self) -> int:
         """Dot-separated components of the pure identity URI."""
         return 2 + (self.tail_field not in (None, Field.RESERVED))
-
-    @property
-    def hex_digits(self) -> int:
-        """Hex digits of the binary form: the EPC memory bank holds whole 16-bit words, so
-        198 bits are written as 208 (TDS section 15.1, EPC bank contents)."""
-        return -(-self.bits // 16) * 4
 
 
 _SGTIN = _table(44, 13)  # indicator digit + item reference share the 13 - prefix digits

@@ -1,0 +1,95 @@
+"""How an EPCIS event changes the current state of the objects it names (pure).
+
+The rules (EPCIS 2.0 §7.4): an event sets bizStep, disposition, readPoint, bizLocation of
+every object in its *what* dimension; a location or custodian it does not mention stays as
+it was; an AggregationEvent ADD/OBSERVE puts its children in the parent, a DELETE takes
+them out (all of them when it lists none); an ObjectEvent DELETE takes the object out of
+its container. An event older than the object's last one changes nothing (events can
+arrive late); an error declaration changes nothing (its corrective events do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from trace.domain.epcis import EpcisEvent, EpcisIdentifier
+
+# CBV source/destination types that name who holds the goods, most specific first.
+_CUSTODY_TYPES = ("possessing_party", "owning_party")
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectState:
+    key: str
+    uri: str
+    last_event_row_id: int
+    last_event_time: datetime
+    biz_step: str | None = None
+    disposition: str | None = None
+    read_point: str | None = None
+    biz_location: str | None = None
+    custodian: str | None = None
+    parent_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """The new state of one object, and whether its containment changed (a DELETE of all)."""
+
+    state: ObjectState
+    clear_children_of: str | None = None
+
+
+def custodian_of(event: EpcisEvent) -> str | None:
+    for kind in _CUSTODY_TYPES:
+        for destination in event.destination_list:
+            if destination.type == kind:
+                return destination.id.uri
+    return None
+
+
+def _touched(event: EpcisEvent) -> list[tuple[EpcisIdentifier, str | None, bool]]:
+    """(identifier, new parent key or None, whether the parent is set/unset) per object."""
+    if event.error_declaration is not None:
+        return []
+    if event.type == "AggregationEvent" and event.parent_id is not None:
+        parent = event.parent_id.key
+        if event.action in ("ADD", "OBSERVE"):
+            return [(event.parent_id, None, False)] + [(child, parent, True) for child in event.child_epcs]
+        return [(event.parent_id, None, False)] + [(child, None, True) for child in event.child_epcs]
+    objects = [*event.epc_list, *event.input_epcs, *event.output_epcs, *event.child_epcs]
+    if event.parent_id is not None:
+        objects.append(event.parent_id)
+    unset = event.type == "ObjectEvent" and event.action == "DELETE"
+    return [(identifier, None, unset) for identifier in objects]
+
+
+def apply_event(states: dict[str, ObjectState], event: EpcisEvent, row_id: int) -> list[StateChange]:
+    """Apply ``event`` to ``states`` (updated in place); returns the changes to store."""
+    changes: list[StateChange] = []
+    custodian = custodian_of(event)
+    for identifier, parent, sets_parent in _touched(event):
+        old = states.get(identifier.key)
+        if old is not None and old.last_event_time > event.event_time:
+            continue
+        base = old or ObjectState(key=identifier.key, uri=identifier.as_digital_link(), last_event_row_id=row_id,
+                                  last_event_time=event.event_time)
+        new = replace(
+            base, last_event_row_id=row_id, last_event_time=event.event_time,
+            biz_step=event.biz_step or base.biz_step, disposition=event.disposition or base.disposition,
+            read_point=event.read_point.uri if event.read_point else base.read_point,
+            biz_location=event.biz_location.uri if event.biz_location else base.biz_location,
+            custodian=custodian or base.custodian,
+            parent_key=parent if sets_parent else base.parent_key,
+        )
+        states[identifier.key] = new
+        clears = (event.type == "AggregationEvent" and event.action == "DELETE" and not event.child_epcs
+                  and event.parent_id is not None and identifier.key == event.parent_id.key)
+        changes.append(StateChange(state=new, clear_children_of=identifier.key if clears else None))
+    return changes
+
+
+def keys_of(events: Iterable[EpcisEvent]) -> set[str]:
+    return {identifier.key for event in events for identifier, _, _ in _touched(event)}

@@ -1,0 +1,165 @@
+"""EPCIS capture: validate the whole document, store it all or nothing, keep state, ledger it.
+
+One transaction per document: events, their identifier index, the current state of every
+object they name, and one ledger entry per event (its CBV 2.0 pre-hash string, so the leaf
+is independent of JSON formatting). An event already captured (same Event Hash ID) is not
+stored again: a single event answers 409, a document reports how many it skipped.
+
+References: EPCIS 2.0 §8.2 (capture interface), §7.4.1.5 (error declarations); CBV 2.0 §8.9.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trace.db import event_store
+from trace.db.events import EpcisEventRow
+from trace.db.base import utc_now
+from trace.db.database import Database
+from trace.db.ledger_store import NewEntry
+from trace.domain.epcis import EpcisEvent, canonical_bytes, parse_document, parse_event
+from trace.domain.object_state import apply_event, keys_of
+from trace.errors import Conflict
+from trace.services import ledger
+from trace.services.lookups import brand_by_slug
+
+ROLES = (("epc", "epc_list"), ("child", "child_epcs"), ("input", "input_epcs"), ("output", "output_epcs"))
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureResult:
+    captured: tuple[str, ...]
+    """eventIDs of the events stored now, in document order."""
+    duplicates: tuple[str, ...]
+    """eventIDs of events that were already stored (not stored again)."""
+
+
+def ledger_entry_for(raw: Mapping[str, Any], context: Any, hash_id: str) -> NewEntry:
+    """The ledger entry of an event: its CBV 2.0 pre-hash string; for an error declaration
+    (which shares its event's hash) the declaration's own fields follow on one more line."""
+    body = canonical_bytes(raw, context=context)
+    declaration = raw.get("errorDeclaration")
+    if not isinstance(declaration, Mapping):
+        return NewEntry(kind="epcis", ref=f"epcis:{hash_id}", entry=body)
+    tail = json.dumps(declaration, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return NewEntry(kind="epcis-error", ref=f"epcis-error:{hash_id}",
+                    entry=body + b"\nerrorDeclaration=" + tail.encode("utf-8") + b"\n")
+
+
+def capture_document(db: Database, brand: str, data: Mapping[str, Any] | bytes | str, *,
+                     captured_by: str) -> CaptureResult:
+    document = parse_document(data)
+    return _store(db, brand, list(document.events), document.context, captured_by=captured_by)
+
+
+def capture_event(db: Database, brand: str, data: Mapping[str, Any] | bytes | str, *, captured_by: str) -> CaptureResult:
+    event = parse_event(data)
+    result = _store(db, brand, [event], data.get("@context") if isinstance(data, Mapping) else None,
+                    captured_by=captured_by)
+    if result.duplicates:
+        raise Conflict(f"event {result.duplicates[0]} was captured before (same Event Hash ID {event.hash_id})")
+    return result
+
+
+def _store(db: Database, brand: str, events: list[EpcisEvent], context: Any, *, captured_by: str) -> CaptureResult:
+    now = utc_now()
+    with db.transaction() as session:
+        brand_id = brand_by_slug(session, brand).id
+        fresh, duplicates = _split_duplicates(session, brand_id, events)
+        originals = event_store.rows_by_event_id(
+            session, brand_id, [e.event_id for e in fresh if e.error_declaration is not None and e.event_id])
+        entries = [ledger_entry_for(event.raw, context, event.hash_id) for event in fresh]
+        entry_ids = ledger.record(session, brand_id, entries)
+        rows = [
+            {"brand_id": brand_id, "event_id": event.event_id or event.hash_id, "hash_id": event.hash_id,
+             "event_type": event.type, "action": event.action, "event_time": event.event_time,
+             "event_time_zone_offset": event.event_time_zone_offset, "record_time": now,
+             "biz_step": event.biz_step, "disposition": event.disposition,
+             "read_point": event.read_point.uri if event.read_point else None,
+             "biz_location": event.biz_location.uri if event.biz_location else None,
+             "is_error_declaration": event.error_declaration is not None,
+             "declares_error_of": originals.get(event.event_id or "") if event.error_declaration else None,
+             "document": json.dumps({"context": context, "event": event.raw}, separators=(",", ":"), sort_keys=True),
+             "ledger_entry_id": entry_id, "captured_by": captured_by}
+            for event, entry_id in zip(fresh, entry_ids)
+        ]
+        row_ids = event_store.insert_events(session, rows)
+        event_store.insert_index(session, _index_rows(brand_id, fresh, row_ids))
+        _update_state(session, brand_id, fresh, row_ids, now)
+    ledger.sequence(db, brand, wait=False)
+    return CaptureResult(captured=tuple(e.event_id or e.hash_id for e in fresh),
+                         duplicates=tuple(e.event_id or e.hash_id for e in duplicates))
+
+
+def _split_duplicates(session, brand_id: int, events: list[EpcisEvent]) -> tuple[list[EpcisEvent], list[EpcisEvent]]:
+    stored = {
+        False: event_store.existing_hashes(session, brand_id, [e.hash_id for e in events if not e.error_declaration],
+                                           declarations=False),
+        True: event_store.existing_hashes(session, brand_id, [e.hash_id for e in events if e.error_declaration],
+                                          declarations=True),
+    }
+    fresh: list[EpcisEvent] = []
+    duplicates: list[EpcisEvent] = []
+    seen: set[tuple[str, bool]] = set()
+    for event in events:
+        marker = (event.hash_id, event.error_declaration is not None)
+        if marker[0] in stored[marker[1]] or marker in seen:
+            duplicates.append(event)
+        else:
+            seen.add(marker)
+            fresh.append(event)
+    return fresh, duplicates
+
+
+def _index_rows(brand_id: int, events: list[EpcisEvent], row_ids: list[int]) -> list[dict[str, Any]]:
+    rows: dict[tuple[int, str, str], dict[str, Any]] = {}
+    for event, row_id in zip(events, row_ids):
+        named = [(role, identifier) for role, field in ROLES for identifier in getattr(event, field)]
+        if event.parent_id is not None:
+            named.append(("parent", event.parent_id))
+        for quantities in (event.quantity_list, event.child_quantity_list, event.input_quantity_list,
+                           event.output_quantity_list):
+            named.extend(("class", q.epc_class) for q in quantities)
+        for role, identifier in named:
+            rows[(row_id, role, identifier.key)] = {"event_row_id": row_id, "role": role, "epc_key": identifier.key,
+                                                    "brand_id": brand_id, "event_time": event.event_time}
+    return list(rows.values())
+
+
+def _update_state(session, brand_id: int, events: list[EpcisEvent], row_ids: list[int], now) -> None:
+    states = event_store.load_states(session, brand_id, keys_of(events))
+    changed: dict[str, object] = {}
+    cleared: list[str] = []
+    ordered = sorted(zip(events, row_ids), key=lambda pair: (pair[0].event_time, pair[1]))
+    moved_containers: list[str] = []
+    for event, row_id in ordered:
+        for change in apply_event(states, event, row_id):
+            changed[change.state.key] = change.state
+            if change.clear_children_of:
+                cleared.append(change.clear_children_of)
+            if event.type == "ObjectEvent":
+                moved_containers.append(change.state.key)
+    event_store.upsert_states(session, brand_id, list(changed.values()), now)
+    for parent in cleared:
+        event_store.clear_children(session, brand_id, parent)
+    for key in dict.fromkeys(moved_containers):
+        inside = event_store.descendants(session, brand_id, key)
+        if inside:
+            event_store.carry_along(session, brand_id, states[key], inside)
+
+
+def stored_event_entry(session: Session, ref: str) -> bytes:
+    """Rebuild the ledger entry ``ref`` from the stored event row (for audits)."""
+    kind, _, hash_id = ref.partition(":")
+    row = session.scalar(select(EpcisEventRow).where(EpcisEventRow.hash_id == hash_id,
+                                                     EpcisEventRow.is_error_declaration.is_(kind == "epcis-error")))
+    if row is None:
+        return b""
+    stored = json.loads(row.document)
+    return ledger_entry_for(stored["event"], stored["context"], row.hash_id).entry
