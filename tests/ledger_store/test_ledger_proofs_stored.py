@@ -1,0 +1,175 @@
+"""Proofs served from the stored tree (perfect nodes only, right-border nodes rebuilt) are
+the RFC 9162 proofs of the reference implementation over the recorded entries, and verify.
+
+The ledger: ``note:<n>`` is leaf n, 300 leaves recorded and sequenced in uneven batches
+(so stored nodes were completed across batch boundaries), checkpoints at several sizes.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+
+import pytest
+
+from trace.errors import Conflict, InvalidInput, NotFound
+from trace.ledger import (
+    Checkpoint,
+    RootMismatchError,
+    consistency_proof,
+    hash_leaf,
+    inclusion_proof,
+    open_note,
+    root_hash,
+    verify_consistency,
+    verify_inclusion,
+)
+from trace.services import ledger
+from ledger_scenarios import BRAND, brand_id, note_bytes, record_notes
+from support.factories import seeded_catalog
+
+SIZE = 300
+BATCH_ENDS = (1, 2, 3, 7, 8, 31, 64, 65, 100, 127, 200, 255, 256, 257, 300)
+CHECKPOINTS = (1, 64, 100, 255, 256, 300)
+PROOF_SIZES = (1, 2, 7, 64, 100, 255, 256, 257, 300)
+LEAF_HASHES = [hash_leaf(note_bytes(n)) for n in range(SIZE)]  # computed here, from what is recorded
+
+
+@pytest.fixture
+def stored(runtime) -> dict[int, str]:
+    """Build the ledger; return the checkpoint note published at each size."""
+    seeded_catalog(runtime)
+    brand = brand_id(runtime.db)
+    notes: dict[int, str] = {}
+    done = 0
+    for end in BATCH_ENDS:
+        record_notes(runtime.db, brand, list(range(done, end)))
+        assert ledger.sequence(runtime.db, BRAND) == end - done
+        done = end
+        if end in CHECKPOINTS:
+            notes[end] = ledger.publish_checkpoint(runtime.db, runtime.key_store, BRAND)
+    return notes
+
+
+def test_checkpoints_commit_to_the_recomputed_roots(runtime, stored: dict[int, str]) -> None:
+    vkey = ledger.verifier_key(runtime.db, BRAND)
+    for size, note in stored.items():
+        checkpoint = Checkpoint.parse(open_note(note, vkey))
+        assert (checkpoint.origin, checkpoint.size, checkpoint.root_hash) == (
+            "id.acme.example/tracemark-ledger/acme", size, root_hash(LEAF_HASHES[:size]))
+    head = ledger.head(runtime.db, runtime.key_store, BRAND)
+    assert (head.size, head.root_hash, head.pending) == (SIZE, root_hash(LEAF_HASHES), 0)
+
+
+def test_inclusion_proof_of_every_leaf_at_several_sizes(runtime, stored: dict[int, str]) -> None:
+    served = 0
+    for size in PROOF_SIZES:
+        expected_root = root_hash(LEAF_HASHES[:size])
+        for index in range(size):
+            proof = ledger.inclusion(runtime.db, BRAND, f"note:{index}", size=size)
+            assert (proof.brand, proof.ref, proof.leaf_index, proof.tree_size, proof.leaf_hash) == (
+                BRAND, f"note:{index}", index, size, LEAF_HASHES[index])
+            assert proof.root_hash == expected_root
+            assert list(proof.proof) == inclusion_proof(LEAF_HASHES[:size], index)
+            verify_inclusion(leaf_hash=LEAF_HASHES[index], index=index, size=size, proof=proof.proof,
+                             root=proof.root_hash)
+            served += 1
+    assert served == sum(PROOF_SIZES)
+
+
+def test_inclusion_defaults_to_the_current_tree(runtime, stored: dict[int, str]) -> None:
+    proof = ledger.inclusion(runtime.db, BRAND, "note:150")
+    assert (proof.leaf_index, proof.tree_size, proof.root_hash) == (150, SIZE, root_hash(LEAF_HASHES))
+    assert list(proof.proof) == inclusion_proof(LEAF_HASHES, 150)
+
+
+def test_consistency_proofs_between_every_pair_of_sizes(runtime, stored: dict[int, str]) -> None:
+    pairs = list(itertools.combinations_with_replacement(PROOF_SIZES, 2))
+    assert len(pairs) == 45
+    for old, new in pairs:
+        proof = ledger.consistency(runtime.db, BRAND, old, new)
+        assert (proof.brand, proof.old_size, proof.new_size) == (BRAND, old, new)
+        assert (proof.old_root, proof.new_root) == (root_hash(LEAF_HASHES[:old]), root_hash(LEAF_HASHES[:new]))
+        assert list(proof.proof) == consistency_proof(LEAF_HASHES[:new], old)
+        verify_consistency(old_size=old, new_size=new, old_root=proof.old_root, new_root=proof.new_root,
+                           proof=proof.proof)
+    current = ledger.consistency(runtime.db, BRAND, 100)
+    assert (current.new_size, current.new_root) == (SIZE, root_hash(LEAF_HASHES))
+
+
+def test_consistency_from_each_published_checkpoint_to_the_next(runtime, stored: dict[int, str]) -> None:
+    vkey = ledger.verifier_key(runtime.db, BRAND)
+    heads = [Checkpoint.parse(open_note(note, vkey)) for note in stored.values()]
+    for older, newer in zip(heads, heads[1:]):
+        proof = ledger.consistency(runtime.db, BRAND, older.size, newer.size)
+        verify_consistency(old_size=older.size, new_size=newer.size, old_root=older.root_hash,
+                           new_root=newer.root_hash, proof=proof.proof)
+
+
+# --- a stored proof is evidence only for its own leaf, index and root -----------------------
+
+
+def test_a_served_proof_does_not_verify_anything_else(runtime, stored: dict[int, str]) -> None:
+    proof = ledger.inclusion(runtime.db, BRAND, "note:77", size=256)
+    valid = dict(leaf_hash=LEAF_HASHES[77], index=77, size=256, proof=list(proof.proof), root=proof.root_hash)
+    verify_inclusion(**valid)
+    mutations = {
+        "another leaf": {"leaf_hash": LEAF_HASHES[78]},
+        "another index": {"index": 76},
+        "another tree's root": {"root": root_hash(LEAF_HASHES[:255])},
+        "one proof byte": {"proof": [proof.proof[0], bytes([proof.proof[1][0] ^ 1]) + proof.proof[1][1:],
+                                     *proof.proof[2:]]},
+    }
+    accepted = []
+    for name, change in mutations.items():
+        try:
+            verify_inclusion(**{**valid, **change})
+            accepted.append(name)
+        except RootMismatchError as mismatch:
+            assert mismatch.expected_root == change.get("root", proof.root_hash)
+    assert accepted == []
+
+
+# --- bad requests -------------------------------------------------------------------------------
+
+
+def test_inclusion_bad_requests(runtime, stored: dict[int, str]) -> None:
+    db = runtime.db
+    record_notes(db, brand_id(db), [SIZE])  # recorded, not yet sequenced
+    cases = [
+        (dict(ref="note:5", size=0), InvalidInput, "invalid tree size 0: expected 1 to 300"),
+        (dict(ref="note:5", size=301), InvalidInput, "invalid tree size 301: expected 1 to 300"),
+        (dict(ref="note:150", size=100), InvalidInput, "entry 'note:150' is leaf 150, not inside a tree of 100 leaves"),
+        (dict(ref="note:999"), NotFound, "unknown ledger entry 'note:999' for brand 'acme'"),
+        (dict(ref=f"note:{SIZE}"), Conflict, "ledger entry 'note:300' is not sequenced yet: publish a checkpoint first"),
+        (dict(ref="note:5", brand="nobody"), NotFound, "unknown brand 'nobody'"),
+    ]
+    for request, error, message in cases:
+        brand = request.pop("brand", BRAND)
+        with pytest.raises(error) as raised:
+            ledger.inclusion(db, brand, request.pop("ref"), **request)
+        assert str(raised.value) == message
+
+
+def test_consistency_bad_requests(runtime, stored: dict[int, str]) -> None:
+    cases = [
+        ((0, 300), InvalidInput, "invalid consistency range 0..300: expected 1 <= from <= to <= 300"),
+        ((200, 100), InvalidInput, "invalid consistency range 200..100: expected 1 <= from <= to <= 300"),
+        ((1, 301), InvalidInput, "invalid tree size 301: expected 1 to 300"),
+        ((1, 0), InvalidInput, "invalid tree size 0: expected 1 to 300"),
+    ]
+    for (old, new), error, message in cases:
+        with pytest.raises(error) as raised:
+            ledger.consistency(runtime.db, BRAND, old, new)
+        assert str(raised.value) == message
+    with pytest.raises(NotFound) as unknown:
+        ledger.consistency(runtime.db, "nobody", 1, 2)
+    assert str(unknown.value) == "unknown brand 'nobody'"
+
+
+def test_proofs_and_entry_bytes_agree(runtime, stored: dict[int, str]) -> None:
+    """The bytes served for an event are the ones its leaf hashes (what auditors check first)."""
+    for n in (0, 150, 299):
+        assert ledger.entry_bytes(runtime.db, BRAND, f"note:{n}") == note_bytes(n)
+        assert hash_leaf(note_bytes(n)) == ledger.inclusion(runtime.db, BRAND, f"note:{n}").leaf_hash
+    assert base64.b64encode(root_hash(LEAF_HASHES)).decode() == stored[SIZE].split("\n")[2]
