@@ -9,7 +9,18 @@ from fastapi import FastAPI
 
 from trace.api import problems
 from trace.api.rate_limit import RateLimiter
-from trace.api.routes import brands, catalog, epcis, health, keys, ledger, mint_jobs, verification, well_known
+from trace.api.routes import (
+    brands,
+    catalog,
+    epcis,
+    health,
+    keys,
+    ledger,
+    mint_jobs,
+    units,
+    verification,
+    well_known,
+)
 from trace.runtime import Runtime, build_runtime
 from trace.services.checkpoint_schedule import CheckpointPublisher
 from trace.settings import Settings, load_settings
@@ -42,6 +53,6 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.key_rings = KeyRingCache(runtime.db)
     app.state.rate_limiter = RateLimiter(per_minute=runtime.settings.rate_limit_per_minute)
     problems.install(app)
-    for module in (health, brands, catalog, keys, mint_jobs, epcis, ledger, well_known, verification):
+    for module in (health, brands, catalog, keys, mint_jobs, epcis, units, ledger, well_known, verification):
         app.include_router(module.router)
     return app

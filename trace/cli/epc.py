@@ -7,7 +7,7 @@ which the CLI's main turns into one ``error: …`` line on stderr and exit statu
 from __future__ import annotations
 
 import json
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -20,15 +20,16 @@ app = typer.Typer(help="EPC Tag Data Standard (RFID).", no_args_is_help=True)
 @app.command("encode")
 def encode(
     uri: Annotated[str, typer.Argument(
-        help="EPC pure identity URI (urn:epc:id:…), tag URI (urn:epc:tag:…) or GS1 Digital Link URI."
+        help="EPC pure identity URI (urn:epc:id:…), tag URI (urn:epc:tag:…)"
+        " or GS1 Digital Link URI."
     )],
-    scheme: Annotated[Optional[str], typer.Option(  # noqa: UP007 (typer needs Optional)
+    scheme: Annotated[str | None, typer.Option(
         help="Binary scheme, e.g. sgtin-96, sgtin-198, sscc-96, sgln-96 (a tag URI names its own)."
     )] = None,
-    filter_value: Annotated[Optional[int], typer.Option(  # noqa: UP007
+    filter_value: Annotated[int | None, typer.Option(
         "--filter", help="Filter value 0-7 (a tag URI carries its own)."
     )] = None,
-    company_prefix_length: Annotated[Optional[int], typer.Option(  # noqa: UP007
+    company_prefix_length: Annotated[int | None, typer.Option(
         help="Digits of the GS1 Company Prefix (6-12); required for a Digital Link."
     )] = None,
 ) -> None:

@@ -8,9 +8,23 @@ import warnings
 import click
 import typer
 
-from trace.cli import bench, catalog, db, demo, dl, keys, ledger, mint, runtime_access, serve, verify
-from trace.cli import epcis
-from trace.cli import nfc
+from trace.cli import (
+    bench,
+    catalog,
+    db,
+    demo,
+    dl,
+    epc,
+    epcis,
+    keys,
+    ledger,
+    mint,
+    nfc,
+    runtime_access,
+    serve,
+    tracing,
+    verify,
+)
 from trace.errors import TraceError
 
 app = typer.Typer(
@@ -27,6 +41,7 @@ app.add_typer(catalog.lot_app, name="lot")
 app.add_typer(keys.key_app, name="key")
 app.add_typer(keys.apikey_app, name="apikey")
 app.add_typer(dl.app, name="dl")
+app.add_typer(epc.app, name="epc")
 app.add_typer(epcis.app, name="epcis")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(bench.app, name="bench")
@@ -35,6 +50,8 @@ app.add_typer(nfc.app, name="nfc")
 app.command("mint")(mint.mint_command)
 app.command("verify")(verify.verify_command)
 app.command("serve")(serve.serve_command)
+app.command("trace")(tracing.trace_command)
+app.command("dwell")(tracing.dwell_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -78,33 +78,20 @@ def upsert_states(session: Session, brand_id: int, states: Sequence[ObjectState]
     session.execute(statement, rows)
 
 
-def clear_children(session: Session, brand_id: int, parent_key: str) -> None:
-    session.execute(update(EpcState).where(EpcState.brand_id == brand_id, EpcState.parent_key == parent_key)
-                    .values(parent_key=None))
-
-
-def descendants(session: Session, brand_id: int, key: str) -> list[str]:
-    """Every object inside ``key``, recursively (cases in a pallet, items in the cases)."""
-    rows = session.execute(text(
-        "WITH RECURSIVE inside(k) AS ("
-        " SELECT epc_key FROM epc_state WHERE brand_id = :b AND parent_key = :k"
-        " UNION SELECT s.epc_key FROM epc_state s JOIN inside ON s.parent_key = inside.k WHERE s.brand_id = :b)"
-        " SELECT k FROM inside ORDER BY k"), {"b": brand_id, "k": key})
-    return [row[0] for row in rows]
-
-
-def carry_along(session: Session, brand_id: int, container: ObjectState, keys: Sequence[str]) -> None:
-    """Objects inside a container are where the container is: copy its location and step."""
+def descendants_of(session: Session, brand_id: int, keys: Iterable[str]) -> list[str]:
+    """Every object inside any of ``keys``, recursively (cases in a pallet, items in the cases)."""
+    keys = sorted(set(keys))
+    found: list[str] = []
     for start in range(0, len(keys), 500):
-        session.execute(
-            update(EpcState)
-            .where(EpcState.brand_id == brand_id, EpcState.epc_key.in_(list(keys[start:start + 500])),
-                   EpcState.last_event_time <= container.last_event_time)
-            .values(last_event_row_id=container.last_event_row_id, last_event_time=container.last_event_time,
-                    biz_step=container.biz_step, disposition=container.disposition,
-                    read_point=container.read_point, biz_location=container.biz_location,
-                    custodian=container.custodian),
-        )
+        chunk = keys[start:start + 500]
+        marks = ", ".join(f":k{i}" for i in range(len(chunk)))
+        rows = session.execute(text(
+            "WITH RECURSIVE inside(k) AS ("
+            f" SELECT epc_key FROM epc_state WHERE brand_id = :b AND parent_key IN ({marks})"
+            " UNION SELECT s.epc_key FROM epc_state s JOIN inside ON s.parent_key = inside.k WHERE s.brand_id = :b)"
+            " SELECT k FROM inside"), {"b": brand_id, **{f"k{i}": key for i, key in enumerate(chunk)}})
+        found.extend(row[0] for row in rows)
+    return found
 
 
 def state_of(session: Session, brand_id: int, key: str) -> EpcState | None:

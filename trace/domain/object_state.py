@@ -34,14 +34,6 @@ class ObjectState:
     parent_key: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StateChange:
-    """The new state of one object, and whether its containment changed (a DELETE of all)."""
-
-    state: ObjectState
-    clear_children_of: str | None = None
-
-
 def custodian_of(event: EpcisEvent) -> str | None:
     for kind in _CUSTODY_TYPES:
         for destination in event.destination_list:
@@ -66,9 +58,14 @@ def _touched(event: EpcisEvent) -> list[tuple[EpcisIdentifier, str | None, bool]
     return [(identifier, None, unset) for identifier in objects]
 
 
-def apply_event(states: dict[str, ObjectState], event: EpcisEvent, row_id: int) -> list[StateChange]:
-    """Apply ``event`` to ``states`` (updated in place); returns the changes to store."""
-    changes: list[StateChange] = []
+def apply_event(states: dict[str, ObjectState], event: EpcisEvent, row_id: int) -> set[str]:
+    """Apply ``event`` to ``states`` (updated in place); returns the keys whose state changed.
+
+    ``states`` must hold every object the event names and everything inside them (see
+    :func:`keys_of` and the store's descendant lookup): objects inside a container are
+    where the container is, so a container's move carries its contents along.
+    """
+    changed: set[str] = set()
     custodian = custodian_of(event)
     for identifier, parent, sets_parent in _touched(event):
         old = states.get(identifier.key)
@@ -85,10 +82,39 @@ def apply_event(states: dict[str, ObjectState], event: EpcisEvent, row_id: int) 
             parent_key=parent if sets_parent else base.parent_key,
         )
         states[identifier.key] = new
-        clears = (event.type == "AggregationEvent" and event.action == "DELETE" and not event.child_epcs
-                  and event.parent_id is not None and identifier.key == event.parent_id.key)
-        changes.append(StateChange(state=new, clear_children_of=identifier.key if clears else None))
-    return changes
+        changed.add(identifier.key)
+        empties = (event.type == "AggregationEvent" and event.action == "DELETE" and not event.child_epcs
+                   and event.parent_id is not None and identifier.key == event.parent_id.key)
+        if empties:
+            for key, state in list(states.items()):
+                if state.parent_key == identifier.key:
+                    states[key] = replace(state, parent_key=None)
+                    changed.add(key)
+        elif event.type == "ObjectEvent":
+            changed |= _carry_along(states, new)
+    return changed
+
+
+def _carry_along(states: dict[str, ObjectState], container: ObjectState) -> set[str]:
+    """Copy a container's location, step and custodian to everything inside it."""
+    children: dict[str, list[str]] = {}
+    for key, state in states.items():
+        if state.parent_key:
+            children.setdefault(state.parent_key, []).append(key)
+    changed: set[str] = set()
+    pending = list(children.get(container.key, ()))
+    while pending:
+        key = pending.pop()
+        state = states[key]
+        if key in changed or state.last_event_time > container.last_event_time:
+            continue
+        states[key] = replace(state, last_event_row_id=container.last_event_row_id,
+                              last_event_time=container.last_event_time, biz_step=container.biz_step,
+                              disposition=container.disposition, read_point=container.read_point,
+                              biz_location=container.biz_location, custodian=container.custodian)
+        changed.add(key)
+        pending.extend(children.get(key, ()))
+    return changed
 
 
 def keys_of(events: Iterable[EpcisEvent]) -> set[str]:

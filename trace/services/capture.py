@@ -132,26 +132,13 @@ def _index_rows(brand_id: int, events: list[EpcisEvent], row_ids: list[int]) -> 
     return list(rows.values())
 
 
-def _update_state(session, brand_id: int, events: list[EpcisEvent], row_ids: list[int], now) -> None:
-    states = event_store.load_states(session, brand_id, keys_of(events))
-    changed: dict[str, object] = {}
-    cleared: list[str] = []
-    ordered = sorted(zip(events, row_ids), key=lambda pair: (pair[0].event_time, pair[1]))
-    moved_containers: list[str] = []
-    for event, row_id in ordered:
-        for change in apply_event(states, event, row_id):
-            changed[change.state.key] = change.state
-            if change.clear_children_of:
-                cleared.append(change.clear_children_of)
-            if event.type == "ObjectEvent":
-                moved_containers.append(change.state.key)
-    event_store.upsert_states(session, brand_id, list(changed.values()), now)
-    for parent in cleared:
-        event_store.clear_children(session, brand_id, parent)
-    for key in dict.fromkeys(moved_containers):
-        inside = event_store.descendants(session, brand_id, key)
-        if inside:
-            event_store.carry_along(session, brand_id, states[key], inside)
+def _update_state(session: Session, brand_id: int, events: list[EpcisEvent], row_ids: list[int], now) -> None:
+    keys = keys_of(events)
+    states = event_store.load_states(session, brand_id, keys | set(event_store.descendants_of(session, brand_id, keys)))
+    changed: set[str] = set()
+    for event, row_id in sorted(zip(events, row_ids), key=lambda pair: (pair[0].event_time, pair[1])):
+        changed |= apply_event(states, event, row_id)
+    event_store.upsert_states(session, brand_id, [states[key] for key in sorted(changed)], now)
 
 
 def stored_event_entry(session: Session, ref: str) -> bytes:

@@ -51,12 +51,12 @@ def pack(scheme: Scheme, filter_value: int, partition: Partition, company_prefix
     else:
         ref = int(reference) if reference else 0
     value = value << partition.reference_bits | ref
-    if scheme.tail_field is Field.INTEGER:
-        value = value << scheme.tail_bits | int(tail)  # type: ignore[arg-type]
-    elif scheme.tail_field is Field.STRING:
-        value = value << scheme.tail_bits | pack_string(tail, scheme.tail_bits)  # type: ignore[arg-type]
-    else:
-        value <<= scheme.tail_bits  # RESERVED zero bits, or none
+    value <<= scheme.tail_bits  # RESERVED tails stay zero bits
+    if tail is not None:
+        if scheme.tail_field is Field.STRING:
+            value |= pack_string(tail, scheme.tail_bits)
+        else:
+            value |= int(tail)
     return value
 
 

@@ -36,7 +36,8 @@ def check_components(
     field = scheme.reference_field
     if field is Field.PADDED:
         digits = partition.reference_digits
-        if len(reference) != digits or (digits and not (reference.isascii() and reference.isdigit())):
+        digits_only = reference.isascii() and reference.isdigit()
+        if len(reference) != digits or (digits and not digits_only):
             raise IdentifierError(
                 f"invalid {scheme.title} {scheme.reference_name} {reference!r}: expected"
                 f" {digits} digits after a {len(company_prefix)}-digit company prefix,"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-__all__ = ["FILTER_VALUES", "SCHEMES", "Field", "Partition", "Scheme"]
+__all__ = ["FILTER_VALUES", "SCHEMES", "SCHEME_BY_HEADER", "Field", "Partition", "Scheme"]
 
 
 class Field(enum.Enum):
@@ -72,6 +72,7 @@ class Scheme:
     reference_name: str
     reference_field: Field
     partitions: tuple[Partition, ...]
+    """Indexed by partition value (0 to 6)."""
     tail_name: str | None
     tail_field: Field | None
     tail_bits: int
@@ -98,7 +99,7 @@ class Scheme:
     @property
     def components(self) -> int:
         """Dot-separated components of the pure identity URI."""
-        return 2 + (self.tail_field not in (None, Field.RESERVED))
+        return 2 if self.tail_name is None else 3
 
 
 _SGTIN = _table(44, 13)  # indicator digit + item reference share the 13 - prefix digits
@@ -111,6 +112,8 @@ _GIAI_202 = _table(188, 30)  # AI (8004) holds at most 30 characters in all
 SCHEMES: dict[str, Scheme] = {
     scheme.name: scheme
     for scheme in (
+        # name, header, bits, identity, key AI, reference name and field, partition table,
+        # tail name, field and bits, scheme for what this one cannot hold
         Scheme("sgtin-96", 0x30, 96, "sgtin", "01", "item reference", Field.PADDED, _SGTIN,
                "serial", Field.INTEGER, 38, "sgtin-198"),
         Scheme("sgtin-198", 0x36, 198, "sgtin", "01", "item reference", Field.PADDED, _SGTIN,

@@ -138,7 +138,7 @@ class Epc:
         filter: int,  # noqa: A002
         company_prefix_length: int,
     ) -> Epc:
-        """The EPC of a GS1 Digital Link's key: AI (01) + (21), (00), (414) [+ (254)], (8003), (8004).
+        """The EPC of a Digital Link's key: (01) + (21), (00), (414) [+ (254)], (8003) or (8004).
 
         A GS1 key does not say where its company prefix ends, so the caller says how many
         digits it has (6 to 12). Lot, CPV and query attributes are not part of these EPCs and
@@ -164,7 +164,9 @@ class Epc:
             )
             return cls(scheme, filter, prefix, reference, tail)
         except IdentifierError as exc:
-            raise IdentifierError(f"invalid EPC for Digital Link {parsed.as_uri()!r}: {exc}") from exc
+            raise IdentifierError(
+                f"invalid EPC for Digital Link {parsed.as_uri()!r}: {exc}"
+            ) from exc
 
     # -- writing ------------------------------------------------------------------------
 
