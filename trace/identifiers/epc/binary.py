@@ -118,8 +118,7 @@ def from_hex(text: str) -> tuple[Scheme, int]:
         raise IdentifierError(
             f"expected at most {_MAX_HEX_DIGITS} hex digits (a full EPC bank), found {len(text)}"
         )
-    header = int(text[:2], 16) if len(text) >= 2 else None
-    scheme = SCHEME_BY_HEADER.get(header)  # type: ignore[arg-type]
+    scheme = SCHEME_BY_HEADER.get(int(text[:2], 16)) if len(text) >= 2 else None
     if scheme is None:
         known = ", ".join(f"{s.header:02X} ({s.name})" for s in SCHEME_BY_HEADER.values())
         raise IdentifierError(f"expected a header {known}, found {text[:2].upper()!r}")

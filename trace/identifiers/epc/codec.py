@@ -6,6 +6,7 @@ References: GS1 EPC Tag Data Standard 2.x, sections 14.3 (encoding) and 14.4 (de
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NoReturn
 
 from trace.errors import IdentifierError
 from trace.identifiers.epc.uri import PURE_IDENTITY_PREFIX, TAG_URI_PREFIX
@@ -37,8 +38,8 @@ def encode(
         raise TypeError(f"EPC URI must be a str, got {type(uri).__name__}")
     if uri.startswith(PURE_IDENTITY_PREFIX):
         if scheme is None or filter is None:
-            _required(uri, scheme=scheme, filter=filter)
-        epc = Epc.from_pure_identity(uri, scheme=scheme, filter=filter)  # type: ignore[arg-type]
+            _missing(uri, scheme=scheme, filter=filter)
+        epc = Epc.from_pure_identity(uri, scheme=scheme, filter=filter)
     elif uri.startswith(TAG_URI_PREFIX):
         epc = Epc.from_tag_uri(uri)
         for name, asked, found in (("scheme", scheme, epc.scheme), ("filter", filter, epc.filter)):
@@ -47,10 +48,11 @@ def encode(
                     f"invalid EPC tag URI {uri!r} for {name} {asked}: the URI says {found}"
                 )
     elif uri.lower().startswith(("https://", "http://")):
-        given = _required(
+        if scheme is None or filter is None or company_prefix_length is None:
+            _missing(uri, scheme=scheme, filter=filter, company_prefix_length=company_prefix_length)
+        return Epc.from_digital_link(
             uri, scheme=scheme, filter=filter, company_prefix_length=company_prefix_length
-        )
-        return Epc.from_digital_link(uri, **given).to_hex()
+        ).to_hex()
     else:
         raise IdentifierError(
             f"invalid EPC URI {uri!r}: expected an EPC tag URI ({TAG_URI_PREFIX}…), a pure"
@@ -64,15 +66,13 @@ def encode(
     return epc.to_hex()
 
 
-def _required(uri: str, **options: object) -> dict[str, object]:
-    """``options`` when none is None; otherwise an error naming the missing ones."""
+def _missing(uri: str, **options: object) -> NoReturn:
+    """Raise an error naming the options that are None and that ``uri`` does not imply."""
     missing = [name for name, value in options.items() if value is None]
-    if missing:
-        raise IdentifierError(
-            f"cannot encode {uri!r}: it does not say its {' or '.join(missing)};"
-            f" expected {' and '.join(missing)} to be given"
-        )
-    return options
+    raise IdentifierError(
+        f"cannot encode {uri!r}: it does not say its {' or '.join(missing)};"
+        f" expected {' and '.join(missing)} to be given"
+    )
 
 
 @dataclass(frozen=True, slots=True)
