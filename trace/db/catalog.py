@@ -35,6 +35,8 @@ class Product(Base):
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     image_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    story_markdown: Mapped[str] = mapped_column(Text, default="")
+    """The brand's story of this product for the consumer page (Markdown, sanitised when shown)."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
@@ -51,4 +53,6 @@ class Lot(Base):
     expires_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     line: Mapped[str | None] = mapped_column(String(100), nullable=True)
     site: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    qc_documents: Mapped[str] = mapped_column(Text, default="[]")
+    """JSON list of {"title", "url"}: quality-control documents shown with the lot."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

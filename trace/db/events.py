@@ -79,4 +79,6 @@ class EpcState(Base):
     biz_location: Mapped[str | None] = mapped_column(String(300), nullable=True)
     custodian: Mapped[str | None] = mapped_column(String(300), nullable=True)
     parent_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    intended_region: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    """Sales region, set when the object ships to a distributor mapped to one (diversion checks)."""
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

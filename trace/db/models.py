@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from trace.db.base import Base
 from trace.db.catalog import Brand, Lot, Product
+from trace.db.consumer import Alert, Campaign, Coupon, Lead, SalesChannel, Verification, Webhook, WebhookDelivery
 from trace.db.events import EpcisEventEpc, EpcisEventRow, EpcState
 from trace.db.keys import ApiKey, SigningKey
+from trace.db.line import CodePool, NfcTag, PoolCode
 from trace.db.ledger import LedgerCheckpoint, LedgerEntry, LedgerLeaf, LedgerLog, LedgerNode
 from trace.db.units import MintJob, Unit
 
 __all__ = [
+    "Alert", "Campaign", "CodePool", "Coupon", "Lead", "NfcTag", "PoolCode", "SalesChannel", "Verification",
+    "Webhook", "WebhookDelivery",
     "ApiKey", "Base", "Brand", "EpcState", "EpcisEventEpc", "EpcisEventRow", "LedgerCheckpoint", "LedgerEntry", "LedgerLeaf", "LedgerLog", "LedgerNode",
     "Lot", "MintJob", "Product", "SigningKey", "Unit",
 ]
