@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +15,7 @@ from trace.db.events import EpcisEventEpc, EpcisEventRow, EpcState
 from trace.domain.object_state import ObjectState
 
 _STATE_FIELDS = ("uri", "last_event_row_id", "last_event_time", "biz_step", "disposition", "read_point",
-                 "biz_location", "custodian", "parent_key")
+                 "biz_location", "custodian", "parent_key", "intended_region")
 
 
 def existing_hashes(session: Session, brand_id: int, hash_ids: Sequence[str], *, declarations: bool) -> set[str]:
@@ -45,8 +45,29 @@ def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]
 
 
 def insert_index(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(EpcisEventEpc), list(rows))
+    """The identifier index rows of captured events (COPY on PostgreSQL, executemany on SQLite)."""
+    if not rows:
+        return
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            text_rows = "".join(
+                f"{r['event_row_id']}\t{r['role']}\t{_copy_text(r['epc_key'])}\t{r['brand_id']}\t"
+                f"{r['event_time'].isoformat()}\n" for r in rows)
+            cursor.copy_expert("COPY epcis_event_epc (event_row_id, role, epc_key, brand_id, event_time) FROM STDIN",
+                               io.StringIO(text_rows))
+            return
+        stamp = EpcisEventEpc.__table__.c.event_time.type._cached_bind_processor(session.get_bind().dialect)
+        cursor.executemany(
+            "INSERT INTO epcis_event_epc (event_row_id, role, epc_key, brand_id, event_time) VALUES (?, ?, ?, ?, ?)",
+            [(r["event_row_id"], r["role"], r["epc_key"], r["brand_id"], stamp(r["event_time"])) for r in rows])
+    finally:
+        cursor.close()
+
+
+def _copy_text(value: str) -> str:
+    # COPY text format escapes (PostgreSQL docs: COPY, "Text Format").
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def load_states(session: Session, brand_id: int, keys: Iterable[str]) -> dict[str, ObjectState]:
@@ -59,23 +80,43 @@ def load_states(session: Session, brand_id: int, keys: Iterable[str]) -> dict[st
     return states
 
 
+_UPSERT_COLUMNS = ("brand_id", "epc_key", *_STATE_FIELDS, "updated_at")
+_UPSERT_SET = ", ".join(f"{name} = excluded.{name}" for name in (*_STATE_FIELDS, "updated_at"))
+
+
 def upsert_states(session: Session, brand_id: int, states: Sequence[ObjectState], now: datetime) -> None:
-    """Insert or update states; an update never goes back in time (a late event loses)."""
+    """Insert or update states; an update never goes back in time (a late event loses).
+
+    One statement per batch: PostgreSQL takes whole columns as arrays (``unnest``).
+    """
     if not states:
         return
-    builder = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    rows = []
-    for state in states:
-        row = asdict(state)
-        row["epc_key"] = row.pop("key")
-        rows.append({**row, "brand_id": brand_id, "updated_at": now})
-    statement = builder(EpcState)
-    statement = statement.on_conflict_do_update(
-        index_elements=["brand_id", "epc_key"],
-        set_={name: getattr(statement.excluded, name) for name in (*_STATE_FIELDS, "updated_at")},
-        where=EpcState.last_event_time <= statement.excluded.last_event_time,
-    )
-    session.execute(statement, rows)
+    columns = ", ".join(_UPSERT_COLUMNS)
+    conflict = (f"ON CONFLICT (brand_id, epc_key) DO UPDATE SET {_UPSERT_SET} "
+                "WHERE epc_state.last_event_time <= excluded.last_event_time")
+    if session.get_bind().dialect.name == "postgresql":
+        casts = ("int", "text", "text", "bigint", "timestamptz", "text", "text", "text", "text", "text", "text", "text",
+                 "timestamptz")
+        values = {name: [] for name in _UPSERT_COLUMNS}
+        for state in states:
+            values["brand_id"].append(brand_id)
+            values["epc_key"].append(state.key)
+            for name in _STATE_FIELDS:
+                values[name].append(getattr(state, name))
+            values["updated_at"].append(now)
+        arrays = ", ".join(f"CAST(:{name} AS {cast}[])" for name, cast in zip(_UPSERT_COLUMNS, casts))
+        session.execute(text(f"INSERT INTO epc_state ({columns}) SELECT * FROM unnest({arrays}) {conflict}"), values)
+        return
+    stamp = EpcState.__table__.c.last_event_time.type._cached_bind_processor(session.get_bind().dialect)
+    rows = [(brand_id, state.key, state.uri, state.last_event_row_id, stamp(state.last_event_time), state.biz_step,
+             state.disposition, state.read_point, state.biz_location, state.custodian, state.parent_key,
+             state.intended_region, stamp(now)) for state in states]
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        cursor.executemany(f"INSERT INTO epc_state ({columns}) VALUES ({', '.join('?' * len(_UPSERT_COLUMNS))}) "
+                           f"{conflict}", rows)
+    finally:
+        cursor.close()
 
 
 def descendants_of(session: Session, brand_id: int, keys: Iterable[str]) -> list[str]:

@@ -32,6 +32,7 @@ class ObjectState:
     biz_location: str | None = None
     custodian: str | None = None
     parent_key: str | None = None
+    intended_region: str | None = None
 
 
 def custodian_of(event: EpcisEvent) -> str | None:
@@ -67,6 +68,7 @@ def apply_event(states: dict[str, ObjectState], event: EpcisEvent, row_id: int) 
     """
     changed: set[str] = set()
     custodian = custodian_of(event)
+    containers = {state.parent_key for state in states.values() if state.parent_key}
     for identifier, parent, sets_parent in _touched(event):
         old = states.get(identifier.key)
         if old is not None and old.last_event_time > event.event_time:
@@ -90,7 +92,7 @@ def apply_event(states: dict[str, ObjectState], event: EpcisEvent, row_id: int) 
                 if state.parent_key == identifier.key:
                     states[key] = replace(state, parent_key=None)
                     changed.add(key)
-        elif event.type == "ObjectEvent":
+        elif event.type == "ObjectEvent" and identifier.key in containers:
             changed |= _carry_along(states, new)
     return changed
 

@@ -11,6 +11,8 @@ class UnitState(str, Enum):
     """Life-cycle state of a unit's code (EPCIS dispositions come with the events issue)."""
 
     COMMISSIONED = "commissioned"
+    RESERVED = "reserved"  # drawn into a line's code pool, not yet reported printed
+    VOIDED = "voided"  # reserved or printed, then rejected: never valid on a product
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,7 @@ class MintContext:
     lot_id: int
     expires_on: date | None
     kid: str
+    company_prefix_length: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,10 +40,10 @@ class CaptureResult:
     """eventIDs of events that were already stored (not stored again)."""
 
 
-def ledger_entry_for(raw: Mapping[str, Any], context: Any, hash_id: str) -> NewEntry:
+def ledger_entry_for(raw: Mapping[str, Any], context: Any, hash_id: str, *, canonical: bytes = b"") -> NewEntry:
     """The ledger entry of an event: its CBV 2.0 pre-hash string; for an error declaration
     (which shares its event's hash) the declaration's own fields follow on one more line."""
-    body = canonical_bytes(raw, context=context)
+    body = canonical or canonical_bytes(raw, context=context)
     declaration = raw.get("errorDeclaration")
     if not isinstance(declaration, Mapping):
         return NewEntry(kind="epcis", ref=f"epcis:{hash_id}", entry=body)
@@ -74,7 +74,7 @@ def _store(db: Database, brand: str, events: list[EpcisEvent], context: Any, *, 
         fresh, duplicates = _split_duplicates(session, brand_id, events)
         originals = event_store.rows_by_event_id(
             session, brand_id, [e.event_id for e in fresh if e.error_declaration is not None and e.event_id])
-        entries = [ledger_entry_for(event.raw, context, event.hash_id) for event in fresh]
+        entries = [ledger_entry_for(event.raw, context, event.hash_id, canonical=event.canonical) for event in fresh]
         entry_ids = ledger.record(session, brand_id, entries)
         rows = [
             {"brand_id": brand_id, "event_id": event.event_id or event.hash_id, "hash_id": event.hash_id,

@@ -39,6 +39,7 @@ def mint_context(db: Database, *, gtin: str, lot: str) -> MintContext:
         return MintContext(
             brand=brand.slug, brand_id=brand.id, domain=brand.domain, gtin=gtin14, lot=lot_row.lot_number,
             lot_id=lot_row.id, expires_on=lot_row.expires_on, kid=active_key_id(session, brand),
+            company_prefix_length=brand.company_prefix_length,
         )
 
 

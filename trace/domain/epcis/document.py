@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from trace.domain.epcis.checks import EventCheck, check_event, with_values
-from trace.domain.epcis.event_hash import event_hash_id
+from trace.domain.epcis.event_hash import canonical_bytes, hash_id_of
 from trace.domain.epcis.identifiers import EpcisIdentifier
 from trace.domain.epcis.jsonld import has_epcis_context
 from trace.domain.epcis.model import (
@@ -169,7 +169,8 @@ def _event(event: Mapping[str, Any], check: EventCheck, *, context: Any) -> Epci
         type=event["type"],
         event_time=_time(event["eventTime"]),
         event_time_zone_offset=event["eventTimeZoneOffset"],
-        hash_id=event_hash_id(event, context=context),
+        hash_id=hash_id_of(canonical := canonical_bytes(event, context=context)),
+        canonical=canonical,
         raw=dict(event),
         event_id=event.get("eventID"),
         action=event.get("action"),

@@ -102,8 +102,12 @@ def event_hash_id(event: Mapping[str, Any], *, context: Any = None) -> str:
 
     References: CBV 2.0 section 8.9; RFC 6920 section 3 (the ``ni`` URI scheme).
     """
-    digest = hashlib.sha256(canonical_bytes(event, context=context)).hexdigest()
-    return f"ni:///sha-256;{digest}?ver={HASH_ID_VERSION}"
+    return hash_id_of(canonical_bytes(event, context=context))
+
+
+def hash_id_of(canonical: bytes) -> str:
+    """The Event Hash ID of an already computed pre-hash string."""
+    return f"ni:///sha-256;{hashlib.sha256(canonical).hexdigest()}?ver={HASH_ID_VERSION}"
 
 
 def _pair(name: str, text: str) -> str:

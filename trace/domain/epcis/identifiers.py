@@ -19,6 +19,8 @@ Syntax 1.2, section 4.11 (canonical form); GS1 EPC Tag Data Standard 2.x, sectio
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from typing import Literal
 
@@ -61,7 +63,7 @@ class EpcisIdentifier:
     @property
     def key(self) -> str:
         """The index key: the GS1 element string (no leading FNC1), or the URI itself if private."""
-        return fnc1_element_string(self.ais)[1:] if self.ais else self.uri
+        return _element_string_key(self.ais) if self.ais else self.uri
 
     @property
     def is_gs1(self) -> bool:
@@ -75,7 +77,7 @@ class EpcisIdentifier:
         """
         if not self.ais:
             return self.uri
-        return DigitalLink(CANONICAL_STEM, self.ais[0], self.ais[1:]).as_uri()
+        return _canonical_digital_link(self.ais)
 
     def as_epc_urn(self, *, company_prefix_length: int) -> str:
         """The EPC URN, splitting the key after the GS1 Company Prefix of the given length.
@@ -87,6 +89,19 @@ class EpcisIdentifier:
         return epc_urn_from_ais(self.ais, company_prefix_length=company_prefix_length)
 
 
+# Capture names the same objects again and again (items, their case, their pallet): these
+# renderings are pure functions of the AIs, so they are cached.
+@functools.lru_cache(maxsize=65536)
+def _element_string_key(ais: tuple[tuple[str, str], ...]) -> str:
+    return fnc1_element_string(ais)[1:]
+
+
+@functools.lru_cache(maxsize=65536)
+def _canonical_digital_link(ais: tuple[tuple[str, str], ...]) -> str:
+    return DigitalLink(CANONICAL_STEM, ais[0], ais[1:]).as_uri()
+
+
+@functools.lru_cache(maxsize=65536)
 def parse_identifier(uri: str) -> EpcisIdentifier:
     """Classify and check one identifier from an event; raise ``IdentifierError`` if malformed.
 

@@ -105,6 +105,8 @@ class EpcisEvent:
     persistent_disposition_set: tuple[str, ...] = ()
     persistent_disposition_unset: tuple[str, ...] = ()
     error_declaration: ErrorDeclaration | None = None
+    canonical: bytes = field(default=b"", compare=False, repr=False)
+    """The CBV 2.0 pre-hash string the hash was computed from (the ledger entry of the event)."""
 
     @property
     def identifiers(self) -> tuple[EpcisIdentifier, ...]:

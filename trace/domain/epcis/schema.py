@@ -26,6 +26,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft7Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
@@ -137,6 +138,17 @@ def _validator() -> Draft7Validator:
     return validator
 
 
+@functools.cache
+def _fast_validator() -> Any:
+    """The same schema compiled by jsonschema-rs (Rust): a yes/no answer ~50× faster.
+
+    Capture checks every document; nearly all are valid, so the Python validator (which
+    collects every problem with its pointer) only runs when this one says no.
+    """
+    text = resources.files("trace.domain.epcis").joinpath(SCHEMA_FILE).read_text("utf-8")
+    return jsonschema_rs.Draft7Validator(json.loads(text), validate_formats=True)
+
+
 def schema_problems(instance: Any, *, in_document: bool = True) -> list[EpcisProblem]:
     """Every way ``instance`` breaks the EPCIS 2.0 JSON Schema, as problems (empty if none).
 
@@ -144,6 +156,8 @@ def schema_problems(instance: Any, *, in_document: bool = True) -> list[EpcisPro
     root dispatches on ``type``). With ``in_document`` false the pointers are relative to the
     event and carry no event index.
     """
+    if _fast_validator().is_valid(instance):
+        return []
     located = [(*_locate(error), _leaf_pointers(error)) for error in _validator().iter_errors(instance)]
     # An "anyOf" summary adds nothing when a plain error already names a field it failed
     # on (an unknown action fails the action enum and an ADD/DELETE alternative; a bad EPC
