@@ -1,4 +1,4 @@
-"""Server-rendered public pages (Jinja2). The verification page grows in the consumer issue."""
+"""Server-rendered public pages (Jinja2): the scan page, the signup answer, the plain verdict page."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from consumer_site.i18n import CATALOGS, HTML_LANG, LANGUAGES, text
+from consumer_site.scan_view import scan_view
+from trace.domain.scan import ScanOutcome
 from verify.verdict import Verdict, VerdictStatus
 
 HEADLINES = {
@@ -70,3 +73,39 @@ def render_verdict(verdict: Verdict, *, language: str) -> str:
     template = _environment().get_template("verdict.html")
     return template.render(v=verdict, lang=language, headline=HEADLINES[language][verdict.status],
                            explanation=EXPLANATIONS[language][verdict.status], labels=LABELS[language])
+
+
+def page_language(requested: str | None, accept_language: str | None) -> str:
+    """The page's language: an explicit ``?lang=en|zh`` (the visible switch) wins over Accept-Language."""
+    if requested:
+        choice = requested.strip().lower().split("-")[0]
+        if choice in LANGUAGES:
+            return choice
+    return pick_language(accept_language)
+
+
+def render_scan(outcome: ScanOutcome, *, language: str, form_token: str | None) -> str:
+    """The public page for one scan, in ``language`` ('en' or 'zh').
+
+    ``form_token`` (from :func:`consumer_site.form_token.issue` for this brand and
+    :func:`consumer_site.scan_view.unit_key`) enables the loyalty signup form; None hides it.
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")
+    view = scan_view(outcome, language=language, signup_possible=form_token is not None)
+    brand = outcome.brand_name or text(language, "the_brand")
+    return _environment().get_template("scan.html").render(
+        v=view, html_lang=view.html_lang, t=CATALOGS[language], form_token=form_token, brand=outcome.brand,
+        signup_intro=text(language, "signup_intro", brand=brand), consent=text(language, "consent", brand=brand))
+
+
+def consent_text(language: str, brand_name: str | None) -> str:
+    """The exact consent sentence shown next to the checkbox (stored with the lead as evidence)."""
+    return text(language, "consent", brand=brand_name or text(language, "the_brand"))
+
+
+def render_signup_result(*, language: str, message_key: str, ok: bool, back: str) -> str:
+    """The answer page of ``POST /signup``: one sentence and a link back to the product page."""
+    return _environment().get_template("signup_result.html").render(
+        html_lang=HTML_LANG[language], t=CATALOGS[language], message=text(language, message_key), ok=ok,
+        outcome=message_key.removeprefix("signup."), back=back)

@@ -15,8 +15,10 @@ from trace.api.routes import (
     epcis,
     health,
     keys,
+    leads,
     ledger,
     mint_jobs,
+    signup,
     units,
     verification,
     well_known,
@@ -52,7 +54,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.runtime = runtime
     app.state.key_rings = KeyRingCache(runtime.db)
     app.state.rate_limiter = RateLimiter(per_minute=runtime.settings.rate_limit_per_minute)
+    app.state.signup_limiter = RateLimiter(per_minute=10)  # loyalty signups per client: rarer than page views
     problems.install(app)
-    for module in (health, brands, catalog, keys, mint_jobs, epcis, units, ledger, well_known, verification):
+    for module in (health, brands, catalog, keys, mint_jobs, epcis, units, ledger, well_known, verification,
+                   signup, leads):
         app.include_router(module.router)
     return app

@@ -17,6 +17,7 @@ from trace.cli import (
     epc,
     epcis,
     keys,
+    leads,
     ledger,
     mint,
     nfc,
@@ -47,6 +48,7 @@ app.add_typer(ledger.app, name="ledger")
 app.add_typer(bench.app, name="bench")
 app.add_typer(demo.app, name="demo")
 app.add_typer(nfc.app, name="nfc")
+app.add_typer(leads.app, name="leads")
 app.command("mint")(mint.mint_command)
 app.command("verify")(verify.verify_command)
 app.command("serve")(serve.serve_command)
