@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from trace.domain.scan import AuditGroup, PriorScan, ScanPlace
+from trace.domain.scan import AuditGroup, Flag, PriorScan, ScanPlace, ScanVerdict
 from trace.domain.units import UnitRecord
 
 
@@ -87,11 +87,25 @@ class ScanContext:
     audit_group: AuditGroup
     policy: RiskPolicy = field(default_factory=RiskPolicy)
     sun: SunReading | None = None
+    consumer_scan_count: int | None = None
+    """How many prior consumer scans there are, when ``prior_scans`` holds only the recent ones."""
 
     @property
     def consumer_scans(self) -> tuple[PriorScan, ...]:
         """Prior scans by consumers only: staff and inspectors never use up a verification."""
         return tuple(s for s in self.prior_scans if s.audit_group is AuditGroup.CONSUMER)
+
+    @property
+    def consumer_count(self) -> int:
+        return self.consumer_scan_count if self.consumer_scan_count is not None else len(self.consumer_scans)
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """What the risk engine concluded: one verdict and every flag, most serious first."""
+
+    verdict: ScanVerdict
+    flags: tuple[Flag, ...]
 
 
 def cbv_word(value: str | None) -> str | None:

@@ -63,10 +63,17 @@ def _epcis_source(session: Session, ref: str) -> bytes:
     return stored_event_entry(session, ref)
 
 
+def _verification_source(session: Session, ref: str) -> bytes:
+    from trace.services.scan_record import stored_verification_entry
+
+    return stored_verification_entry(session, ref)
+
+
 # How each kind of entry is rebuilt from its source rows. Kinds absent here are their own
 # record (benchmarks, notes): only their leaf hash can be checked.
 SOURCES: dict[str, Callable[[Session, str], bytes]] = {
     "commission": _commission_source, "epcis": _epcis_source, "epcis-error": _epcis_source,
+    "verification": _verification_source,
 }
 
 

@@ -1,0 +1,272 @@
+"""A consumer's scan, from the presented URL to the :class:`ScanOutcome` the page shows.
+
+Order matters (DESIGN.md §5, flow 3): the signature is checked first, in memory — a forged
+code gets its answer without one database query and leaves nothing stored (hostile input
+must not fill tables); then the unit, its current state and its prior scans are read, the
+risk rules judge, and one transaction records the verification, its ledger entry, the
+alerts (webhook deliveries queued) and, on a first genuine consumer verification, a coupon.
+
+The judging itself lives in ``verify/`` (above this layer): the composition root passes it
+in as :class:`ScanJudges`, built by ``verify.scanning.judges``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import quote
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trace.db.base import utc_now
+from trace.db.catalog import Brand, Lot, Product
+from trace.db.consumer import Verification
+from trace.db.database import Database
+from trace.db.events import EpcisEventRow, EpcState
+from trace.db.line import NfcTag
+from trace.db.units import Unit
+from trace.domain.risk import Judged, ObjectStatus, RiskPolicy, ScanContext, SignedCode, SunReading, cbv_word
+from trace.domain.scan import AuditGroup, Flag, JourneyStep, PriorScan, ScanOutcome, ScanPlace, ScanVerdict
+from trace.domain.units import UnitRecord, UnitState
+from trace.errors import IdentifierError, SignatureError
+from trace.identifiers import DigitalLink
+from trace.services import scan_record, tracing
+
+log = logging.getLogger(__name__)
+
+MAX_URL_LENGTH = 2048
+RECENT_SCANS = 100  # prior scans loaded besides the first consumer one; counts come from SQL
+_REGION = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?")
+
+
+@dataclass(frozen=True)
+class ScanJudges:
+    """The judging half of a scan, supplied by ``verify/`` (see ``verify.scanning.judges``)."""
+
+    signature: Callable[[DigitalLink], SignedCode]
+    """Raises SignatureError for a forged code (unknown key, bad signature, revoked key)."""
+    risk: Callable[[ScanContext], Judged]
+    sun: Callable[[str], tuple[bytes, int] | None] | None = None
+    """(UID, read counter) of an authentic NTAG 424 SUN tap in the URL, None when the URL has
+    no SUN parameters; raises SignatureError for an inauthentic one."""
+    policies: Mapping[str, RiskPolicy] = field(default_factory=dict)
+    """Per brand (``"acme"``) or per product (``"acme/09506000134352"``); the default otherwise."""
+    default_policy: RiskPolicy = RiskPolicy()
+
+    def policy_for(self, brand: str, gtin: str) -> RiskPolicy:
+        return self.policies.get(f"{brand}/{gtin}") or self.policies.get(brand) or self.default_policy
+
+
+@dataclass
+class ForgedCounter:
+    """Forged scans are counted in memory only (never stored): a signal for operators."""
+
+    count: int = 0
+
+
+FORGED = ForgedCounter()
+
+
+def coarse_place(region: str | None, latitude: float | None = None, longitude: float | None = None) -> ScanPlace:
+    """A place as the scan records it: an ISO 3166 code or nothing, coordinates rounded to 0.1°.
+
+    Anything malformed is dropped, not refused: location is optional and comes from outside.
+    """
+    code = (region or "").strip().upper()
+    lat = lon = None
+    if latitude is not None and longitude is not None and -90 <= latitude <= 90 and -180 <= longitude <= 180:
+        lat, lon = round(latitude, 1), round(longitude, 1)
+    return ScanPlace(region=code if _REGION.fullmatch(code) else None, latitude=lat, longitude=lon)
+
+
+def unit_key(gtin: str, serial: str) -> str:
+    """The GS1 element-string key of an item (as ``epc_state`` and ``verification`` name it)."""
+    return f"01{gtin}21{serial}"
+
+
+def scan(db: Database, judges: ScanJudges, url: str, *, secret: bytes, audit_group: AuditGroup, place: ScanPlace,
+         client_address: str, now: datetime | None = None) -> ScanOutcome:
+    """Judge and record one scan of ``url``.
+
+    Raises:
+        IdentifierError: the URL is not a GS1 Digital Link (a clear 4xx; nothing stored).
+    """
+    if len(url) > MAX_URL_LENGTH:
+        raise IdentifierError(f"invalid code: URL of {len(url)} characters is longer than {MAX_URL_LENGTH}")
+    link = DigitalLink.parse(url)
+    gtin = link.gtin.value if link.gtin is not None else None
+    base = {"url": url, "gtin": gtin, "lot": link.lot, "serial": link.serial}
+    try:
+        signed = judges.signature(link)
+        tap = judges.sun(url) if judges.sun is not None else None
+        now = now or utc_now()
+        key = unit_key(signed.gtin, signed.serial)
+        with db.reading() as session:
+            facts = _read_facts(session, signed, key, tap)
+    except SignatureError as exc:
+        FORGED.count += 1
+        log.info("forged code presented: %s", exc)
+        return ScanOutcome(verdict=ScanVerdict.FORGED, flags=(Flag("signature", ScanVerdict.FORGED, str(exc)),),
+                           **base)
+    journey, proof = _journey(db, signed.brand, key, facts) if facts.state is not None else ((), facts.commission_ref)
+    consumer = [s for s in facts.prior if s.audit_group is AuditGroup.CONSUMER]
+    first = facts.first_consumer or (consumer[0] if consumer else None)
+    context = ScanContext(signature=signed, unit=facts.unit, state=facts.state, prior_scans=facts.prior, now=now,
+                          place=place, audit_group=audit_group, policy=judges.policy_for(signed.brand, signed.gtin),
+                          sun=facts.sun, consumer_scan_count=facts.consumer_count)
+    judged = judges.risk(context)
+    coupon = None
+    with db.transaction() as session:
+        row = scan_record.record_verification(
+            session, brand_id=facts.brand_id, unit_key=key, now=now, audit_group=audit_group, place=place,
+            client=scan_record.client_hash(secret, client_address), verdict=judged.verdict, flags=judged.flags)
+        scan_record.raise_alerts(session, brand_id=facts.brand_id, brand=signed.brand, unit_key=key,
+                                 verification=row, flags=judged.flags)
+        if judged.verdict is ScanVerdict.GENUINE and audit_group is AuditGroup.CONSUMER and facts.consumer_count == 0:
+            coupon = scan_record.issue_coupon(session, brand_id=facts.brand_id, gtin=signed.gtin, unit_key=key, now=now)
+        if facts.sun is not None and facts.tag_counter_may_advance and judged.verdict is not ScanVerdict.POSSIBLE_COPY:
+            _advance_counter(session, facts.brand_id, facts.sun)
+    return ScanOutcome(
+        verdict=judged.verdict, flags=judged.flags, url=url, brand=signed.brand, brand_name=facts.brand_name,
+        gtin=signed.gtin, lot=signed.lot, serial=signed.serial,
+        product_name=facts.unit.product_name if facts.unit else None, **facts.product,
+        journey=journey, previous_consumer_scans=facts.consumer_count, first_scan=first,
+        coupon=coupon[0] if coupon else None, campaign_offer=coupon[1] if coupon else None,
+        ledger_proof=f"/ledger/{quote(signed.brand)}/proof/inclusion?event={quote(proof, safe='')}" if proof else None,
+    )
+
+
+@dataclass
+class _Facts:
+    brand_id: int
+    brand_name: str
+    unit: UnitRecord | None
+    state: ObjectStatus | None
+    prior: tuple[PriorScan, ...]
+    first_consumer: PriorScan | None
+    consumer_count: int
+    product: dict[str, object]
+    commission_ref: str | None
+    sun: SunReading | None
+    tag_counter_may_advance: bool
+
+
+def _read_facts(session: Session, signed: SignedCode, key: str, tap: tuple[bytes, int] | None) -> _Facts:
+    brand = session.scalar(select(Brand).where(Brand.slug == signed.brand))
+    if brand is None:  # a key in the ring of a brand that no longer exists: nothing to record against
+        raise SignatureError(f"signature made by unknown brand {signed.brand!r}")
+    found = session.execute(
+        select(Unit, Lot, Product).join(Lot, Lot.id == Unit.lot_id).join(Product, Product.id == Lot.product_id)
+        .where(Unit.gtin == signed.gtin, Unit.serial == signed.serial, Unit.brand_id == brand.id)).first()
+    unit = product = None
+    details: dict[str, object] = {}
+    commission_ref = None
+    unit_id = None
+    if found is not None and found[1].lot_number == signed.lot:
+        row, lot, product = found
+        unit_id = row.id
+        unit = UnitRecord(brand=brand.slug, gtin=row.gtin, serial=row.serial, lot=lot.lot_number, kid=row.kid,
+                          state=UnitState(row.state), product_name=product.name, produced_on=lot.produced_on,
+                          expires_on=lot.expires_on, minted_at=row.created_at)
+        details = {"product_description": product.description or None, "product_image": product.image_url,
+                   "story_markdown": product.story_markdown or None, "produced_on": lot.produced_on,
+                   "expires_on": lot.expires_on, "qc_documents": _qc_documents(lot.qc_documents)}
+        commission_ref = f"commission:{row.mint_job_id}"
+    state_row = session.get(EpcState, (brand.id, key))
+    state = None if state_row is None else ObjectStatus(
+        biz_step=cbv_word(state_row.biz_step), disposition=cbv_word(state_row.disposition),
+        location=state_row.biz_location or state_row.read_point, parent=state_row.parent_key,
+        intended_region=state_row.intended_region, last_event_time=state_row.last_event_time)
+    scans = Verification.brand_id == brand.id, Verification.unit_key == key
+    recent = list(session.execute(select(Verification.verified_at, Verification.region, Verification.latitude,
+                                         Verification.longitude, Verification.audit_group)
+                                  .where(*scans).order_by(Verification.verified_at.desc(), Verification.id.desc())
+                                  .limit(RECENT_SCANS)))
+    first = session.execute(select(Verification.verified_at, Verification.region, Verification.latitude,
+                                   Verification.longitude, Verification.audit_group)
+                            .where(*scans, Verification.audit_group == AuditGroup.CONSUMER.value)
+                            .order_by(Verification.verified_at, Verification.id).limit(1)).first()
+    count = session.scalar(select(func.count()).select_from(Verification)
+                           .where(*scans, Verification.audit_group == AuditGroup.CONSUMER.value)) or 0
+    sun, may_advance = None, False
+    if tap is not None:
+        uid, counter = tap
+        tag = session.get(NfcTag, (brand.id, uid))
+        if tag is not None:
+            sun = SunReading(uid=uid, read_counter=counter, last_seen=tag.last_counter,
+                             bound_to_unit=unit_id is not None and tag.unit_id == unit_id)
+            may_advance = sun.bound_to_unit
+    return _Facts(brand_id=brand.id, brand_name=brand.name, unit=unit, state=state,
+                  prior=tuple(_prior(r) for r in reversed(recent)), first_consumer=_prior(first) if first else None,
+                  consumer_count=count, product=details, commission_ref=commission_ref, sun=sun,
+                  tag_counter_may_advance=may_advance)
+
+
+def _prior(row) -> PriorScan:
+    verified_at, region, latitude, longitude, group = row
+    return PriorScan(verified_at=verified_at, place=ScanPlace(region=region, latitude=latitude, longitude=longitude),
+                     audit_group=AuditGroup(group))
+
+
+def _qc_documents(stored: str | None) -> tuple[tuple[str, str], ...]:
+    """Lot QC documents as (title, URL) pairs; stored as a JSON list of objects or pairs."""
+    try:
+        items = json.loads(stored or "[]")
+    except ValueError:
+        return ()
+    documents = []
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, Mapping):
+            title, url = item.get("title") or item.get("name"), item.get("url")
+        elif isinstance(item, list) and len(item) == 2:
+            title, url = item
+        else:
+            continue
+        if isinstance(title, str) and isinstance(url, str):
+            documents.append((title, url))
+    return tuple(documents)
+
+
+def _journey(db: Database, brand: str, key: str, facts: _Facts) -> tuple[tuple[JourneyStep, ...], str | None]:
+    """The unit's events (through its containers) as steps, and the ledger ref of the latest."""
+    entries = [e for e in tracing.history(db, brand, key) if not e.erroneous]
+    with db.reading() as session:
+        hashes = dict(session.execute(select(EpcisEventRow.event_id, EpcisEventRow.hash_id).where(
+            EpcisEventRow.brand_id == facts.brand_id, EpcisEventRow.is_error_declaration.is_(False),
+            EpcisEventRow.event_id.in_([e.event_id for e in entries]))).all()) if entries else {}
+    steps = tuple(JourneyStep(time=e.event_time, biz_step=cbv_word(e.biz_step), disposition=cbv_word(e.disposition),
+                              location=e.biz_location or e.read_point,
+                              ledger_ref=f"epcis:{hashes[e.event_id]}" if e.event_id in hashes else None)
+                  for e in entries)
+    latest = next((s.ledger_ref for s in reversed(steps) if s.ledger_ref), None)
+    return steps, latest or facts.commission_ref
+
+
+def _advance_counter(session: Session, brand_id: int, sun: SunReading) -> None:
+    tag = session.get(NfcTag, (brand_id, sun.uid), with_for_update=True)
+    if tag is not None and (tag.last_counter is None or sun.read_counter > tag.last_counter):
+        tag.last_counter = sun.read_counter
+
+
+def bind_nfc_tag(db: Database, *, brand: str, uid: bytes, gtin: str, serial: str) -> None:
+    """Bind an NTAG 424's UID to a minted unit (at encoding time), so its taps can be judged."""
+    from trace.errors import InvalidInput, NotFound
+    from trace.services.lookups import brand_by_slug
+
+    if len(uid) != 7:
+        raise InvalidInput(f"invalid NFC UID {uid.hex().upper()!r}: expected 7 bytes")
+    with db.transaction() as session:
+        brand_row = brand_by_slug(session, brand)
+        unit_id = session.scalar(select(Unit.id).where(Unit.brand_id == brand_row.id, Unit.gtin == gtin,
+                                                       Unit.serial == serial))
+        if unit_id is None:
+            raise NotFound(f"unknown unit (01){gtin}(21){serial} of brand {brand!r}")
+        session.add(NfcTag(brand_id=brand_row.id, uid=uid, unit_id=unit_id, last_counter=None))
+
+
+__all__ = ["FORGED", "Judged", "ScanJudges", "bind_nfc_tag", "coarse_place", "scan", "unit_key"]

@@ -1,0 +1,132 @@
+"""Recording one consumer scan, all in the caller's transaction: the verification row, its
+ledger entry, the alerts its flags raise (with webhook deliveries queued) and the coupon of a
+first genuine verification. Nothing else a consumer sends is written anywhere.
+
+Privacy: the client's address is kept only as a keyed hash (HMAC-SHA256 with the server
+secret, truncated to 16 bytes) — enough to count one client's scans, useless to recover the
+address; coordinates are rounded to 0.1° (about 11 km) before they get here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from trace.db.consumer import Alert, Campaign, Coupon, Verification
+from trace.db.ledger_store import NewEntry
+from trace.domain.scan import AuditGroup, Flag, ScanPlace, ScanVerdict
+from trace.services import ledger, webhooks
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+COUPON_LENGTH = 10  # 50 bits: guessing a valid coupon is hopeless at any request rate
+
+
+def client_hash(secret: bytes, client_address: str) -> bytes:
+    """Keyed hash of a client address, truncated to 16 bytes (never stored in clear)."""
+    return hmac.new(secret, b"tracemark-client\x00" + client_address.encode("utf-8"), hashlib.sha256).digest()[:16]
+
+
+def verification_entry(row: Verification) -> NewEntry:
+    """The ledger entry of a verification, rebuilt from its row by audits.
+
+    Neither the client hash nor coordinates go into it: ledger entries are public (inclusion
+    proofs carry them), so they hold only what the page shows anyway.
+    """
+    lines = [
+        "tracemark-verification/1", f"id={row.id}", f"unit={row.unit_key}",
+        f"verified_at={row.verified_at.isoformat(timespec='microseconds')}", f"audit_group={row.audit_group}",
+        f"region={row.region or ''}", f"verdict={row.verdict}", f"flags={row.flags}",
+    ]
+    return NewEntry(kind="verification", ref=f"verification:{row.id}", entry=("\n".join(lines) + "\n").encode())
+
+
+def stored_verification_entry(session: Session, ref: str) -> bytes:
+    """Rebuild the ledger entry ``ref`` (``verification:<id>``) from the stored row (for audits)."""
+    row = session.get(Verification, int(ref.split(":", 1)[1]))
+    return b"" if row is None else verification_entry(row).entry
+
+
+def record_verification(session: Session, *, brand_id: int, unit_key: str, now: datetime, audit_group: AuditGroup,
+                        place: ScanPlace, client: bytes, verdict: ScanVerdict, flags: tuple[Flag, ...]) -> Verification:
+    row = Verification(
+        brand_id=brand_id, unit_key=unit_key, verified_at=now, audit_group=audit_group.value, region=place.region,
+        latitude=place.latitude, longitude=place.longitude, client_hash=client, verdict=verdict.value,
+        flags=json.dumps([{"rule": f.rule, "verdict": f.verdict.value, "reason": f.reason} for f in flags],
+                         separators=(",", ":"), ensure_ascii=False),
+    )
+    session.add(row)
+    session.flush()
+    # The row is append-only (triggers refuse UPDATE), so it does not point back at its entry;
+    # the entry names the row ("verification:<id>") and audits rebuild it from there.
+    ledger.record(session, brand_id, [verification_entry(row)])
+    return row
+
+
+def raise_alerts(session: Session, *, brand_id: int, brand: str, unit_key: str, verification: Verification,
+                 flags: tuple[Flag, ...]) -> list[Alert]:
+    """One alert per alerting flag, unless the same kind is already open for this unit."""
+    raised: list[Alert] = []
+    scan = {"verification_id": verification.id, "verified_at": verification.verified_at.isoformat(),
+            "region": verification.region, "latitude": verification.latitude, "longitude": verification.longitude,
+            "audit_group": verification.audit_group}
+    for flag in flags:
+        if flag.alert is None:
+            continue
+        open_already = session.scalar(select(Alert.id).where(
+            Alert.brand_id == brand_id, Alert.unit_key == unit_key, Alert.kind == flag.alert,
+            Alert.status.in_(("open", "acknowledged"))).limit(1))
+        if open_already is not None:
+            continue
+        evidence = {"rule": flag.rule, "verdict": flag.verdict.value, "scan": scan, **flag.evidence}
+        alert = Alert(brand_id=brand_id, kind=flag.alert, unit_key=unit_key, reason=flag.reason,
+                      evidence=json.dumps(evidence, separators=(",", ":"), ensure_ascii=False, default=str),
+                      status="open", created_at=verification.verified_at, updated_at=verification.verified_at)
+        session.add(alert)
+        session.flush()
+        webhooks.queue(session, brand_id, kind=flag.alert, payload={
+            "type": f"alert.{flag.alert}", "alert_id": alert.id, "brand": brand, "unit": unit_key,
+            "reason": flag.reason, "evidence": evidence, "created_at": verification.verified_at.isoformat()},
+            now=verification.verified_at)
+        raised.append(alert)
+    return raised
+
+
+def new_coupon_code() -> str:
+    return "".join(secrets.choice(CROCKFORD) for _ in range(COUPON_LENGTH))
+
+
+def issue_coupon(session: Session, *, brand_id: int, gtin: str, unit_key: str, now: datetime) -> tuple[str, str] | None:
+    """(code, offer) of a coupon for the first active campaign matching the item, or None.
+
+    Never twice for one unit and campaign: the unique constraint decides a race between two
+    first scans (the loser gets no coupon), inside a savepoint so the scan itself stays.
+    """
+    campaign = session.scalar(
+        select(Campaign).where(
+            Campaign.brand_id == brand_id, Campaign.active.is_(True),
+            or_(Campaign.gtin.is_(None), Campaign.gtin == gtin),
+            or_(Campaign.starts_at.is_(None), Campaign.starts_at <= now),
+            or_(Campaign.ends_at.is_(None), Campaign.ends_at > now))
+        .order_by(Campaign.id).limit(1))
+    if campaign is None:
+        return None
+    if session.scalar(select(Coupon.id).where(Coupon.campaign_id == campaign.id, Coupon.unit_key == unit_key)):
+        return None
+    for _ in range(3):  # a code collision (1 in 2^50 per issued coupon) just draws again
+        try:
+            with session.begin_nested():
+                session.add(Coupon(campaign_id=campaign.id, unit_key=unit_key, code=new_coupon_code(), issued_at=now))
+        except IntegrityError:
+            if session.scalar(select(Coupon.id).where(Coupon.campaign_id == campaign.id, Coupon.unit_key == unit_key)):
+                return None
+            continue
+        code = session.scalar(select(Coupon.code).where(Coupon.campaign_id == campaign.id, Coupon.unit_key == unit_key))
+        return (code, campaign.offer) if code else None
+    return None
