@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import IO
 
 from codegen.label import LabelCode
-from codegen.serials import random_serials
-from codegen.writers import CodeWriter, check_output, open_writer
+from codegen.serials import SERIAL_STRATEGIES, numeric_serials, random_serials
+from codegen.writers import FORMATS, CarrierOptions, CodeWriter, check_output, open_writer
 from sqlalchemy.orm import Session
 
 from trace.crypto import BrandSigningKey, KeyStore, sign_code
@@ -29,7 +29,6 @@ from trace.errors import InvalidInput
 from trace.identifiers import DigitalLink
 from trace.services import ledger, minting
 
-FORMATS = ("csv", "zpl", "svg", "png", "pdf")
 MAX_COUNT = 10_000_000
 BATCH = 2_000
 
@@ -44,6 +43,15 @@ class MintRequest:
     output_format: str
     out: Path | None
     requested_by: str
+    serials: str | None = None
+    """``random`` (65-bit alphanumeric) or ``numeric`` (38-bit, fits SGTIN-96); None: numeric
+    for ``epc``, random otherwise (an EPC plan of random serials uses SGTIN-198)."""
+    nfc_chip: str = "ntag213"
+    user_memory_bits: int = 2048
+
+    @property
+    def serial_strategy(self) -> str:
+        return self.serials or ("numeric" if self.output_format == "epc" else "random")
 
 
 def validate_request(request: MintRequest) -> None:
@@ -52,6 +60,8 @@ def validate_request(request: MintRequest) -> None:
         raise InvalidInput(f"invalid format {request.output_format!r}: expected one of {', '.join(FORMATS)}")
     if not 0 < request.count <= MAX_COUNT:
         raise InvalidInput(f"invalid count {request.count}: expected 1 to {MAX_COUNT:,}")
+    if request.serial_strategy not in SERIAL_STRATEGIES:
+        raise InvalidInput(f"invalid serial strategy {request.serials!r}: expected one of {', '.join(SERIAL_STRATEGIES)}")
     check_output(request.output_format, request.out)
 
 
@@ -77,12 +87,15 @@ def mint(db: Database, key_store: KeyStore, request: MintRequest, *, stdout: IO[
     validate_request(request)
     ctx = minting.mint_context(db, gtin=request.gtin, lot=request.lot)
     key = key_store.load(ctx.kid)
-    writer = open_writer(request.output_format, request.out, stdout=stdout)
+    options = CarrierOptions(company_prefix_length=ctx.company_prefix_length, nfc_chip=request.nfc_chip,
+                             user_memory_bits=request.user_memory_bits)
+    writer = open_writer(request.output_format, request.out, stdout=stdout, options=options)
     try:
         with db.transaction() as session:
             job = minting.open_job(session, ctx, count=request.count, output_format=request.output_format,
                                    requested_by=request.requested_by)
-            serials = _mint_batches(session, ctx, key, job.id, request.count, writer, progress)
+            serials = _mint_batches(session, ctx, key, job.id, request.count, writer, progress,
+                                    draw=numeric_serials if request.serial_strategy == "numeric" else None)
             minting.close_job(session, ctx, job, serials)
     except BaseException:
         writer.abort()
@@ -95,7 +108,8 @@ def mint(db: Database, key_store: KeyStore, request: MintRequest, *, stdout: IO[
 
 
 def _mint_batches(session: Session, ctx: MintContext, key: BrandSigningKey, job_id: int, count: int,
-                  writer: CodeWriter, progress: Progress | None) -> list[str]:
+                  writer: CodeWriter, progress: Progress | None, *,
+                  draw: Callable[[int], list[str]] | None = None) -> list[str]:
     """Sign each batch while the database stores it, then write the codes that were stored.
 
     The insert runs on a helper thread (the database driver releases the GIL while the
@@ -103,11 +117,12 @@ def _mint_batches(session: Session, ctx: MintContext, key: BrandSigningKey, job_
     shared: this thread does not touch it until the insert has finished.
     """
     template = UrlTemplate(ctx)
+    draw = draw or random_serials  # looked up per call: tests replace it to force collisions
     remaining = count
     minted: list[str] = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mint-store") as store:
         while remaining:
-            serials = list(dict.fromkeys(random_serials(min(BATCH, remaining))))
+            serials = list(dict.fromkeys(draw(min(BATCH, remaining))))
             stored = store.submit(minting.insert_units, session, ctx, job_id, serials)
             signatures = [sign_code(key, brand=ctx.brand, gtin14=ctx.gtin, lot=ctx.lot, serial=serial)
                           for serial in serials]

@@ -20,7 +20,14 @@ csv      a file                                              stdout (text)
 zpl      a file                                              stdout (text)
 svg/png  a new or empty directory, or a file ending ``.zip``  refused
 pdf      a file                                              refused
+datamatrix  ZPL with GS1 DataMatrix: a file                  stdout (text)
+dm-svg/dm-png  DataMatrix images: a directory or ``.zip``    refused
+epc      RFID encoding plan, JSON lines: a file              stdout (text)
+ndef     ``.ndef`` per unit: a directory or ``.zip``;        stdout (hex
+         hex lines: any other file name                      lines)
 =======  ==================================================  =============
+
+``datamatrix``, ``epc`` and ``ndef`` take their settings from :class:`CarrierOptions`.
 """
 
 from __future__ import annotations
@@ -28,21 +35,34 @@ from __future__ import annotations
 import io
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Protocol, TextIO, cast
 
 from codegen.csv_output import CsvWriter
+from codegen.datamatrix import DataMatrixImageWriter, DataMatrixZplWriter
+from codegen.epc_plan import DEFAULT_USER_MEMORY_BITS, EpcPlanWriter
 from codegen.label import LabelCode
+from codegen.ndef_output import DEFAULT_CHIP, NdefFileWriter, NdefHexWriter
 from codegen.output_path import DirectoryOutput, PendingFile, check_directory, check_file
 from codegen.pdf_sheet import PdfSheetWriter
-from codegen.qr_image import ImageKind, ImageWriter, ZipSink
+from codegen.qr_image import ImageKind, ImageSink, ImageWriter, ZipSink
 from codegen.zpl import ZplWriter
 from trace.errors import InvalidInput
 
-FORMATS = ("csv", "zpl", "svg", "png", "pdf")
-_TEXT_FORMATS = ("csv", "zpl")
-_IMAGE_FORMATS = ("svg", "png")
+FORMATS = ("csv", "zpl", "svg", "png", "pdf", "datamatrix", "dm-svg", "dm-png", "epc", "ndef")
+_TEXT_FORMATS = ("csv", "zpl", "datamatrix", "epc", "ndef")
+_IMAGE_FORMATS = ("svg", "png", "dm-svg", "dm-png")
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierOptions:
+    """Settings of the RFID and NFC carriers (ignored by the others)."""
+
+    company_prefix_length: int | None = None
+    user_memory_bits: int = DEFAULT_USER_MEMORY_BITS
+    nfc_chip: str = DEFAULT_CHIP
 
 
 class CodeWriter(Protocol):
@@ -76,14 +96,15 @@ def check_output(fmt: str, out: Path | None) -> None:
     if out is None:
         if fmt not in _TEXT_FORMATS:
             raise InvalidInput(f"cannot write {fmt} to stdout: give an output path")
-    elif fmt in _IMAGE_FORMATS and not _is_zip(out):
+    elif (fmt in _IMAGE_FORMATS or _ndef_files(fmt, out)) and not _is_zip(out):
         check_directory(out)
     else:
         check_file(out)
 
 
 def open_writer(
-    fmt: str, out: Path | None, *, stdout: TextIO | BinaryIO | None = None
+    fmt: str, out: Path | None, *, stdout: TextIO | BinaryIO | None = None,
+    options: CarrierOptions = CarrierOptions(),
 ) -> OutputWriter:
     """Check ``out`` (see :func:`check_output`) and return a writer for format ``fmt``.
 
@@ -93,19 +114,31 @@ def open_writer(
     check_output(fmt, out)
     if out is None:
         stream, target = _stdout_text(stdout if stdout is not None else sys.stdout)
-        return _bind(lambda: _text_writer(fmt, stream), target)
-    if fmt in _TEXT_FORMATS:
+        return _bind(lambda: _text_writer(fmt, stream, options), target)
+    if fmt in _TEXT_FORMATS and not _ndef_files(fmt, out):
         text_file = PendingFile(out, text=True)
-        return _bind(lambda: _text_writer(fmt, text_file.stream), text_file)
+        return _bind(lambda: _text_writer(fmt, text_file.stream, options), text_file)
     if fmt == "pdf":
         pdf_file = PendingFile(out, text=False)
         return _bind(lambda: PdfSheetWriter(pdf_file.stream), pdf_file)
-    kind = cast(ImageKind, fmt)
     if _is_zip(out):
         zip_file = PendingFile(out, text=False)
-        return _bind(lambda: ImageWriter(kind, ZipSink(zip_file.stream)), zip_file)
+        return _bind(lambda: _file_writer(fmt, ZipSink(zip_file.stream), options), zip_file)
     directory = DirectoryOutput(out)
-    return _bind(lambda: ImageWriter(kind, directory), directory)
+    return _bind(lambda: _file_writer(fmt, directory, options), directory)
+
+
+def _file_writer(fmt: str, sink: ImageSink, options: CarrierOptions) -> CodeWriter:
+    if fmt == "ndef":
+        return NdefFileWriter(sink, chip=options.nfc_chip)
+    if fmt.startswith("dm-"):
+        return DataMatrixImageWriter(cast(ImageKind, fmt[3:]), sink)
+    return ImageWriter(cast(ImageKind, fmt), sink)
+
+
+def _ndef_files(fmt: str, out: Path) -> bool:
+    """NDEF goes to binary files for a directory or a zip, to hex lines otherwise."""
+    return fmt == "ndef" and (_is_zip(out) or out.is_dir() or out.suffix == "")
 
 
 class OutputWriter:
@@ -193,8 +226,17 @@ def _stdout_text(stream: TextIO | BinaryIO) -> tuple[TextIO, _StreamTarget]:
     return stream, _StreamTarget(stream, None)  # type: ignore[arg-type]
 
 
-def _text_writer(fmt: str, stream: TextIO) -> CodeWriter:
-    return CsvWriter(stream) if fmt == "csv" else ZplWriter(stream)
+def _text_writer(fmt: str, stream: TextIO, options: CarrierOptions) -> CodeWriter:
+    if fmt == "csv":
+        return CsvWriter(stream)
+    if fmt == "datamatrix":
+        return DataMatrixZplWriter(stream)
+    if fmt == "epc":
+        return EpcPlanWriter(stream, company_prefix_length=options.company_prefix_length,
+                             user_memory_bits=options.user_memory_bits)
+    if fmt == "ndef":
+        return NdefHexWriter(stream, chip=options.nfc_chip)
+    return ZplWriter(stream)
 
 
 def _is_zip(out: Path) -> bool:

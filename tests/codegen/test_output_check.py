@@ -95,7 +95,7 @@ def test_binary_formats_cannot_go_to_stdout(fmt):
 
 def test_unknown_format_is_refused(tmp_path):
     assert _message("jpeg", tmp_path / "x.jpeg") == (
-        "unknown output format 'jpeg': expected one of csv, zpl, svg, png, pdf"
+        "unknown output format 'jpeg': expected one of csv, zpl, svg, png, pdf, datamatrix, dm-svg, dm-png, epc, ndef"
     )
 
 

@@ -143,7 +143,7 @@ def test_serial_collisions_are_redrawn(runtime, monkeypatch: pytest.MonkeyPatch)
         ({"count": -5}, InvalidInput, "invalid count -5: expected 1 to 10,000,000"),
         ({"lot": "NOPE"}, NotFound, "unknown lot 'NOPE' for GTIN 09506000134352"),
         ({"gtin": "09506000134353"}, IdentifierError, None),
-        ({"output_format": "bmp"}, InvalidInput, "invalid format 'bmp': expected one of csv, zpl, svg, png, pdf"),
+        ({"output_format": "bmp"}, InvalidInput, "invalid format 'bmp': expected one of csv, zpl, svg, png, pdf, datamatrix, dm-svg, dm-png, epc, ndef"),
     ],
 )
 def test_bad_requests_leave_the_database_unchanged(runtime, change, error, message) -> None:
