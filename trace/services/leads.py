@@ -25,7 +25,8 @@ from trace.services.lookups import brand_by_slug
 
 PURPOSE = "leads"
 LANGUAGES = ("en", "zh")
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)+$")
+# RFC 5322 §3.2.3 dot-atom local part (lowercased), then a DNS host name.
+_EMAIL = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)+$")
 _PHONE_PUNCTUATION = re.compile(r"[\s().\-/]")
 MAX_CONTACT = 254  # RFC 5321 §4.5.3.1.3: the longest usable e-mail path
 
