@@ -21,6 +21,7 @@ from trace.cli import (
     ledger,
     mint,
     nfc,
+    printing,
     runtime_access,
     serve,
     tracing,
@@ -51,6 +52,7 @@ app.add_typer(nfc.app, name="nfc")
 app.add_typer(leads.app, name="leads")
 app.command("mint")(mint.mint_command)
 app.command("verify")(verify.verify_command)
+app.command("print")(printing.print_command)
 app.command("serve")(serve.serve_command)
 app.command("trace")(tracing.trace_command)
 app.command("dwell")(tracing.dwell_command)
