@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     rate_limit_per_minute: int = Field(default=120, ge=1)
     checkpoint_interval_seconds: float = Field(default=300.0, ge=0, description="0 disables scheduled checkpoints")
+    webhook_interval_seconds: float = Field(default=5.0, ge=0, description="0 disables the webhook dispatcher")
+    trusted_region_header: str | None = Field(
+        default=None, description="Header a trusted proxy sets to the client's ISO 3166 region (e.g. X-Region); "
+                                  "ignored unless set, since clients could send it themselves")
 
     @model_validator(mode="after")
     def _refuse_development_secrets_in_production(self) -> Settings:

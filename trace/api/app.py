@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from trace.api import problems
 from trace.api.rate_limit import RateLimiter
 from trace.api.routes import (
+    alerts,
     brands,
     catalog,
     epcis,
@@ -18,6 +19,7 @@ from trace.api.routes import (
     leads,
     ledger,
     mint_jobs,
+    sales,
     signup,
     units,
     verification,
@@ -25,7 +27,9 @@ from trace.api.routes import (
 )
 from trace.runtime import Runtime, build_runtime
 from trace.services.checkpoint_schedule import CheckpointPublisher
+from trace.services.webhooks import WebhookDispatcher
 from trace.settings import Settings, load_settings
+from verify.scanning import judges
 from verify.trusted_keys import KeyRingCache
 
 
@@ -39,9 +43,15 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         publisher = CheckpointPublisher(runtime.db, runtime.key_store, interval=interval) if interval else None
         if publisher is not None:
             publisher.start()
+        every = runtime.settings.webhook_interval_seconds
+        dispatcher = WebhookDispatcher(runtime.db, runtime.settings.secret_key_bytes(), interval=every) if every else None
+        if dispatcher is not None:
+            dispatcher.start()
         try:
             yield
         finally:
+            if dispatcher is not None:
+                dispatcher.stop()
             if publisher is not None:
                 publisher.stop()
 
@@ -53,10 +63,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     )
     app.state.runtime = runtime
     app.state.key_rings = KeyRingCache(runtime.db)
+    app.state.scan_judges = judges(app.state.key_rings.ring)
     app.state.rate_limiter = RateLimiter(per_minute=runtime.settings.rate_limit_per_minute)
     app.state.signup_limiter = RateLimiter(per_minute=10)  # loyalty signups per client: rarer than page views
     problems.install(app)
     for module in (health, brands, catalog, keys, mint_jobs, epcis, units, ledger, well_known, verification,
-                   signup, leads):
+                   signup, leads, alerts, sales):
         app.include_router(module.router)
     return app

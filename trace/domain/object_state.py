@@ -10,7 +10,7 @@ arrive late); an error declaration changes nothing (its corrective events do).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -59,7 +59,23 @@ def _touched(event: EpcisEvent) -> list[tuple[EpcisIdentifier, str | None, bool]
     return [(identifier, None, unset) for identifier in objects]
 
 
-def apply_event(states: dict[str, ObjectState], event: EpcisEvent, row_id: int) -> set[str]:
+def region_of(event: EpcisEvent, regions: Mapping[str, str]) -> str | None:
+    """The sales region of the first destination mapped to one (sales channels), if any.
+
+    Parties are matched by URI as sent or by GS1 key, so a PGLN sent as an EPC URN or as a
+    Digital Link finds the same channel.
+    """
+    if not regions:
+        return None
+    for destination in event.destination_list:
+        for name in (destination.id.uri, destination.id.key):
+            if name in regions:
+                return regions[name]
+    return None
+
+
+def apply_event(states: dict[str, ObjectState], event: EpcisEvent, row_id: int, *,
+                regions: Mapping[str, str] | None = None) -> set[str]:
     """Apply ``event`` to ``states`` (updated in place); returns the keys whose state changed.
 
     ``states`` must hold every object the event names and everything inside them (see
@@ -68,6 +84,7 @@ def apply_event(states: dict[str, ObjectState], event: EpcisEvent, row_id: int) 
     """
     changed: set[str] = set()
     custodian = custodian_of(event)
+    region = region_of(event, regions or {})
     containers = {state.parent_key for state in states.values() if state.parent_key}
     for identifier, parent, sets_parent in _touched(event):
         old = states.get(identifier.key)
@@ -82,6 +99,7 @@ def apply_event(states: dict[str, ObjectState], event: EpcisEvent, row_id: int) 
             biz_location=event.biz_location.uri if event.biz_location else base.biz_location,
             custodian=custodian or base.custodian,
             parent_key=parent if sets_parent else base.parent_key,
+            intended_region=region or base.intended_region,
         )
         states[identifier.key] = new
         changed.add(identifier.key)
@@ -113,7 +131,8 @@ def _carry_along(states: dict[str, ObjectState], container: ObjectState) -> set[
         states[key] = replace(state, last_event_row_id=container.last_event_row_id,
                               last_event_time=container.last_event_time, biz_step=container.biz_step,
                               disposition=container.disposition, read_point=container.read_point,
-                              biz_location=container.biz_location, custodian=container.custodian)
+                              biz_location=container.biz_location, custodian=container.custodian,
+                              intended_region=container.intended_region or state.intended_region)
         changed.add(key)
         pending.extend(children.get(key, ()))
     return changed

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trace.db import event_store
+from trace.db.consumer import SalesChannel
 from trace.db.events import EpcisEventRow
 from trace.db.base import utc_now
 from trace.db.database import Database
@@ -136,8 +137,12 @@ def _update_state(session: Session, brand_id: int, events: list[EpcisEvent], row
     keys = keys_of(events)
     states = event_store.load_states(session, brand_id, keys | set(event_store.descendants_of(session, brand_id, keys)))
     changed: set[str] = set()
+    # Shipping to a distributor mapped to a sales region sets the objects' intended region
+    # (and, through containers, their contents'): the diversion rule compares scans with it.
+    regions = dict(session.execute(select(SalesChannel.party, SalesChannel.region)
+                                   .where(SalesChannel.brand_id == brand_id)).all())
     for event, row_id in sorted(zip(events, row_ids), key=lambda pair: (pair[0].event_time, pair[1])):
-        changed |= apply_event(states, event, row_id)
+        changed |= apply_event(states, event, row_id, regions=regions)
     event_store.upsert_states(session, brand_id, [states[key] for key in sorted(changed)], now)
 
 

@@ -89,9 +89,13 @@ def unit_key(gtin: str, serial: str) -> str:
     return f"01{gtin}21{serial}"
 
 
-def scan(db: Database, judges: ScanJudges, url: str, *, secret: bytes, audit_group: AuditGroup, place: ScanPlace,
-         client_address: str, now: datetime | None = None) -> ScanOutcome:
+def scan(db: Database, judges: ScanJudges, url: str, *, secret: bytes,
+         audit_group: AuditGroup | Callable[[str], AuditGroup], place: ScanPlace, client_address: str,
+         now: datetime | None = None) -> ScanOutcome:
     """Judge and record one scan of ``url``.
+
+    ``audit_group`` may be a function of the signing brand (a staff API key counts as staff
+    only for its own brand); ``secret`` keys the hash of ``client_address``.
 
     Raises:
         IdentifierError: the URL is not a GS1 Digital Link (a clear 4xx; nothing stored).
@@ -106,6 +110,8 @@ def scan(db: Database, judges: ScanJudges, url: str, *, secret: bytes, audit_gro
         tap = judges.sun(url) if judges.sun is not None else None
         now = now or utc_now()
         key = unit_key(signed.gtin, signed.serial)
+        if not isinstance(audit_group, AuditGroup):
+            audit_group = audit_group(signed.brand)
         with db.reading() as session:
             facts = _read_facts(session, signed, key, tap)
     except SignatureError as exc:
