@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from fastapi import FastAPI
 
 from trace.api.app import create_app
 from trace.runtime import Runtime
@@ -23,8 +24,15 @@ def free_port() -> int:
 @contextmanager
 def serve(runtime: Runtime) -> Iterator[str]:
     """Serve the app for ``runtime``; yields its base URL and stops it afterwards."""
+    with serve_app(create_app(runtime=runtime)) as base:
+        yield base
+
+
+@contextmanager
+def serve_app(app: FastAPI) -> Iterator[str]:
+    """Serve ``app`` (e.g. the real app plus test-only routes); yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1", port=port, log_level="warning",
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                             lifespan="off", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)
