@@ -126,12 +126,12 @@ def test_language_switch_link_overrides_accept_language(browser, site) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("language", "copied"), [("en-US", "Copied"), ("zh-CN", "已复制")])
-def test_coupon_copy_button(browser, site, database_url, language: str, copied: str) -> None:
+@pytest.mark.parametrize(("language", "label", "copied"), [("en-US", "Copy code", "Copied"), ("zh-CN", "复制券码", "已复制")])
+def test_coupon_copy_button(browser, site, database_url, language: str, label: str, copied: str) -> None:
     page, _ = _open(browser, site, "/test-scan/genuine?8030=c2lnbmF0dXJl", language=language)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
     assert page.locator("#coupon-code").inner_text() == "ACME-7K3Q-99XF"
-    page.locator("[data-copy]").click()
+    page.get_by_role("button", name=label).click()
     assert page.locator("#copy-status").inner_text(timeout=5_000) == copied
     assert page.evaluate("navigator.clipboard.readText()") == "ACME-7K3Q-99XF"
     screenshot(page, f"scan-coupon-copied-{language}-{_backend(database_url)}")

@@ -12,6 +12,11 @@ def test_every_key_is_in_both_languages() -> None:
     assert set(CATALOGS) == {"en", "zh"}
 
 
+def test_no_key_is_shadowed_by_a_dict_method_in_templates() -> None:
+    # Jinja's `t.copy` finds dict.copy before the key "copy": keys must not be dict attribute names.
+    assert {key for key in EN if hasattr(dict, key)} == set()
+
+
 def test_placeholders_match_between_languages() -> None:
     mismatched = {key for key in EN if placeholders(EN[key]) != placeholders(ZH[key])}
     assert mismatched == set()
