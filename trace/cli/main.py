@@ -21,6 +21,8 @@ from trace.cli import (
     ledger,
     mint,
     nfc,
+    recall,
+    pool,
     printing,
     runtime_access,
     serve,
@@ -49,6 +51,8 @@ app.add_typer(ledger.app, name="ledger")
 app.add_typer(bench.app, name="bench")
 app.add_typer(demo.app, name="demo")
 app.add_typer(nfc.app, name="nfc")
+app.add_typer(recall.app, name="recall")
+app.add_typer(pool.app, name="pool")
 app.add_typer(leads.app, name="leads")
 app.command("mint")(mint.mint_command)
 app.command("verify")(verify.verify_command)
