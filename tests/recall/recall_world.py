@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import insert, select
 
 from trace.db.catalog import Lot
-from trace.db.consumer import Verification, Webhook
+from trace.db.consumer import Verification
 from trace.db.units import MintJob, Unit
 from trace.runtime import Runtime
 from trace.services import brands, catalog
@@ -156,11 +156,10 @@ def _capture(rt: Runtime, world: World) -> None:
         capture_document(rt.db, world.brand, _doc(events[start:start + 200]), captured_by="scenario")
     with rt.db.transaction() as session:
         brand_id = brand_by_slug(session, world.brand).id
-        # Two consumers verified sold LA items; a partner webhook listens for recalls.
+        # Two consumers verified sold LA items.
         for s in world.case_items[100][:2]:
             session.add(Verification(brand_id=brand_id, unit_key=item_key(s), audit_group="g", client_hash=b"0" * 16,
                                      verdict="genuine"))
-        session.add(Webhook(brand_id=brand_id, url="http://127.0.0.1:9/hook", secret_encrypted=b"x", kinds="recall"))
 
 
 def return_all(rt: Runtime, world: World, keys_uris: list[str]) -> None:

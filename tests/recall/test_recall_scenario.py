@@ -6,15 +6,19 @@ PostgreSQL: 100,000 items in 1,000 cases on 50 pallets; SQLite: 10,000 items."""
 from __future__ import annotations
 
 import json
+import threading
 import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
 
 from sqlalchemy import select
 
 from recall_world import GTIN, RETURN_POINT, SITES, build, item_key, return_all, sscc, sscc_key
-from trace.db.consumer import WebhookDelivery
 from trace.db.events import EpcState
 from trace.domain.epcis import parse_identifier
-from trace.services import recall
+from trace.services import recall, webhooks
 from trace.services.recall_criteria import RecallCriteria
 
 
@@ -32,12 +36,35 @@ def expected(world) -> tuple[set[str], set[str], set[str]]:
             {sscc_key(world.pallet_of(p)) for p in pallets})
 
 
-def test_recall_by_supplier_lot(runtime) -> None:
+@pytest.fixture
+def receiver() -> Iterator[tuple[str, list[bytes]]]:
+    """A partner's webhook endpoint on 127.0.0.1, keeping every body it is sent."""
+    bodies: list[bytes] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/recalls", bodies
+    server.shutdown()
+
+
+def test_recall_by_supplier_lot(runtime, receiver) -> None:
     big = runtime.db.engine.dialect.name == "postgresql"
     began = time.perf_counter()
     world = build(runtime, per_case=100 if big else 10)
     built = time.perf_counter() - began
     items, cases, pallets = expected(world)
+    url, bodies = receiver
+    secret = runtime.settings.secret_key_bytes()
+    webhooks.register(runtime.db, secret, brand="acme", url=url, kinds=("recall.started",))
     assert len(pallets) == 21 and len(cases) == 21 * 20  # pallets 0-19 plus LC pallet 40 (holding LA case 5)
 
     criteria = RecallCriteria(material_lots=("urn:epc:class:lgtin:9506000.113436.S2",), return_points=(RETURN_POINT,))
@@ -57,7 +84,9 @@ def test_recall_by_supplier_lot(runtime) -> None:
     assert (started.status, started.reference) == ("active", "RC-S2")
     with runtime.db.reading() as session:
         recalled = set(session.scalars(select(EpcState.epc_key).where(EpcState.disposition == "recalled")))
-        notices = [json.loads(d.payload) for d in session.scalars(select(WebhookDelivery))]
+    report = webhooks.deliver_due(runtime.db, secret, limit=10_000)
+    assert (report.retried, report.failed) == (0, 0)
+    notices = [json.loads(body) for body in bodies]
     assert recalled == items | cases | pallets
     assert {n["kind"] for n in notices} == {"recall.started"}
     assert {parse_identifier(u).key for n in notices for u in n["identifiers"]} == items | cases | pallets

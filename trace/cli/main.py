@@ -22,6 +22,7 @@ from trace.cli import (
     mint,
     nfc,
     recall,
+    recall,
     pool,
     printing,
     runtime_access,
@@ -51,6 +52,7 @@ app.add_typer(ledger.app, name="ledger")
 app.add_typer(bench.app, name="bench")
 app.add_typer(demo.app, name="demo")
 app.add_typer(nfc.app, name="nfc")
+app.add_typer(recall.app, name="recall")
 app.add_typer(recall.app, name="recall")
 app.add_typer(pool.app, name="pool")
 app.add_typer(leads.app, name="leads")

@@ -1,23 +1,21 @@
 """Telling partners about a recall: one notice per location, with the identifiers there.
 
-``trace.services.webhooks`` (signing and delivery) is being written beside this; until
-it lands, notices are queued as ``webhook_delivery`` rows (kind ``recall.started``) for
-every active webhook of the brand that subscribes to ``*`` or ``recall``, in the recall's
-own transaction — the delivery worker sends them. ``RecallNotifier`` is the seam: swap in
-the webhook service's queue when it exists.
+Notices go through :func:`trace.services.webhooks.queue` (kind ``recall.started``, for
+every active webhook of the brand subscribed to it or to ``*``) in the recall's own
+transaction; the webhook dispatcher signs and delivers them. ``RecallNotifier`` is the
+seam for other channels.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trace.db.consumer import Webhook, WebhookDelivery
+from trace.db.base import utc_now
+from trace.services import webhooks
 
 KIND = "recall.started"
 IDENTIFIERS_PER_NOTICE = 5000  # keeps one payload well under a few hundred kB
@@ -41,13 +39,9 @@ class WebhookQueue:
     """Queue each notice for every subscribed, active webhook of the brand."""
 
     def notify(self, session: Session, brand_id: int, notices: Sequence[RecallNotice]) -> int:
-        hooks = [hook for hook in session.scalars(select(Webhook).where(Webhook.brand_id == brand_id,
-                                                                        Webhook.active.is_(True)))
-                 if hook.kinds.strip() == "*" or "recall" in {k.strip().split(".")[0] for k in hook.kinds.split(",")}]
-        rows = [WebhookDelivery(webhook_id=hook.id, kind=KIND, payload=json.dumps({"kind": KIND, **asdict(notice)}))
-                for hook in hooks for notice in notices]
-        session.add_all(rows)
-        return len(rows)
+        now = utc_now()
+        return sum(webhooks.queue(session, brand_id, kind=KIND, payload={"kind": KIND, **asdict(notice)}, now=now)
+                   for notice in notices)
 
 
 def notices_by_location(reference: str, reason: str,
