@@ -91,3 +91,30 @@ def capture_bench(
     table.add_row("raw bulk insert of the same rows (baseline)", f"{result.raw_events_per_s:,.0f} events/s")
     table.add_row("ratio (target >= 0.20)", f"{result.ratio:.2f}")
     Console().print(table)
+
+
+@app.command("recall")
+def recall_bench(
+    database_url: str = typer.Option(..., "--database-url", help="PostgreSQL URL (the dataset is added to it)."),
+    items: int = typer.Option(10_000_000, "--items", help="Items to generate (cases of 50, pallets of 40 cases)."),
+    lot_size: int = typer.Option(100_000, "--lot-size", help="Items per lot."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+) -> None:
+    """Blast radius (with state breakdown) of a lot and a supplier lot vs a bare indexed count of the lot's items."""
+    from trace.services.bench_recall import bench_recall
+
+    result = bench_recall(database_url=database_url, items=items, lot_size=lot_size)
+    figures = {**asdict(result), "lot_ratio": result.lot_ratio, "targets": {"seconds": 2.0, "ratio": 5.0}}
+    if as_json:
+        typer.echo(json.dumps(figures))
+        return
+    table = Table(title=f"tracemark bench recall ({result.items:,} items, lots of {result.lot_size:,})")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("dataset build (SQL generate_series)", f"{result.build_seconds:.1f} s")
+    table.add_row(f"bare indexed count of the lot's items ({result.bare_count:,})", f"{result.bare_count_seconds:.4f} s")
+    table.add_row(f"blast radius of the lot ({result.lot_units:,} units, target < 2 s)", f"{result.lot_seconds:.3f} s")
+    table.add_row(f"blast radius of supplier lot S1 ({result.supplier_lot_units:,} units)",
+                  f"{result.supplier_lot_seconds:.3f} s")
+    table.add_row("lot blast radius / bare count (target <= 5)", f"{result.lot_ratio:.1f}")
+    Console().print(table)
