@@ -20,10 +20,12 @@ class TcpSink:
 
     def _serve(self) -> None:
         self._server.settimeout(0.1)
-        while not self._done.is_set():
+        while True:
             try:
                 connection, _ = self._server.accept()
             except TimeoutError:
+                if self._done.is_set():  # only once nothing is queued: every job sent gets recorded
+                    return
                 continue
             with connection:
                 connection.settimeout(5)

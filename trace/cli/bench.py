@@ -9,9 +9,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from codegen.bench_carriers import bench_carriers
 from codegen.bench_mint import bench_mint
 from trace.services.bench_capture import bench_capture
 from trace.services.bench_ledger import bench_ledger
+from verify.bench_sun import bench_sun
 
 app = typer.Typer(help="Benchmarks: figures next to a baseline measured in the same run.", no_args_is_help=True)
 
@@ -90,6 +92,33 @@ def capture_bench(
     table.add_row("capture incl. ledger (target >= 5,000)", f"{result.events_per_s:,.0f} events/s")
     table.add_row("raw bulk insert of the same rows (baseline)", f"{result.raw_events_per_s:,.0f} events/s")
     table.add_row("ratio (target >= 0.20)", f"{result.ratio:.2f}")
+    Console().print(table)
+
+
+@app.command("carriers")
+def carriers_bench(
+    labels: int = typer.Option(200_000, "--labels", help="Labels to format as ZPL (and EPCs to encode)."),
+    renders: int = typer.Option(200, "--renders", help="QR and DataMatrix SVGs to render."),
+    sun: int = typer.Option(20_000, "--sun", help="SUN URLs to check."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+) -> None:
+    """ZPL, EPC, QR/DataMatrix SVG and SUN rates, each next to its baseline from the same run."""
+    result = bench_carriers(labels=labels, renders=renders)
+    sun_result = bench_sun(checks=sun)
+    figures = {**asdict(result), **asdict(sun_result), "targets": {"zpl_labels_per_s": 100_000, "sun_checks_per_s": 5_000}}
+    if as_json:
+        typer.echo(json.dumps(figures))
+        return
+    table = Table(title=f"tracemark bench carriers ({result.labels:,} labels, {sun_result.sun_checks:,} SUN URLs)")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("ZPL labels (target >= 100,000)", f"{result.zpl_labels_per_s:,.0f} labels/s")
+    table.add_row("  bare string formatting (baseline)", f"{result.zpl_baseline_labels_per_s:,.0f} labels/s")
+    table.add_row("EPC SGTIN-96 encodings", f"{result.epc_encodings_per_s:,.0f} encodings/s")
+    table.add_row("QR SVG renders", f"{result.qr_svg_per_s:,.0f} renders/s")
+    table.add_row("GS1 DataMatrix SVG renders", f"{result.datamatrix_svg_per_s:,.0f} renders/s")
+    table.add_row("SUN checks (target >= 5,000)", f"{sun_result.sun_checks_per_s:,.0f} checks/s")
+    table.add_row("  one AES-CMAC of the same URL (baseline)", f"{sun_result.sun_baseline_cmac_per_s:,.0f} MACs/s")
     Console().print(table)
 
 
