@@ -1,4 +1,4 @@
-"""The demo brand `make run` serves: products, lots and minted codes to scan.
+"""The demo brand `make run` serves: products, lots, minted codes and their supply chain.
 
 Idempotent: a second run finds the brand and only prints sample codes again.
 """
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from codegen.mint_job import MintRequest, mint
+from codegen.demo_supply_chain import simulate
 from codegen.reprint import signed_url_for_unit
 from trace.crypto import KeyStore
 from trace.db.database import Database
@@ -48,6 +49,7 @@ def seed_demo(db: Database, key_store: KeyStore, *, domain: str, codes_per_lot: 
             catalog.add_lot(db, gtin=gtin, lot=lot, produced_on=produced, expires_on=expires, line=line, site="Hangzhou")
             mint(db, key_store, MintRequest(gtin=gtin, lot=lot, count=codes_per_lot, output_format="csv", out=None,
                                             requested_by="demo"), stdout=io.StringIO())
+        simulate(db, DEMO_BRAND, [(gtin, lot, produced) for gtin, lot, produced, *_ in LOTS])
     names = {gtin: name for gtin, name, _ in PRODUCTS}
     return [
         DemoSample(product=names[gtin], lot=lot,

@@ -55,3 +55,12 @@ def first_serial_of_lot(db: Database, gtin14: str, lot: str) -> str:
     if serial is None:
         raise NotFound(f"lot {lot!r} of GTIN {gtin14} has no minted units")
     return serial
+
+
+def serials_of_lot(db: Database, gtin14: str, lot: str, *, limit: int) -> list[str]:
+    """Serials of the first ``limit`` units minted in a lot, in minting order."""
+    with db.reading() as session:
+        return list(session.scalars(
+            select(Unit.serial).join(Lot, Lot.id == Unit.lot_id)
+            .where(Unit.gtin == gtin14, Lot.lot_number == lot).order_by(Unit.id).limit(limit)
+        ))
