@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import pytest
 from conftest import PHONE, phone_page, screenshot
+from playwright.sync_api import expect
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
@@ -132,7 +133,7 @@ def test_coupon_copy_button(browser, site, database_url, language: str, label: s
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
     assert page.locator("#coupon-code").inner_text() == "ACME-7K3Q-99XF"
     page.get_by_role("button", name=label).click()
-    assert page.locator("#copy-status").inner_text(timeout=5_000) == copied
+    expect(page.locator("#copy-status")).to_have_text(copied)  # waits for the clipboard promise
     assert page.evaluate("navigator.clipboard.readText()") == "ACME-7K3Q-99XF"
     screenshot(page, f"scan-coupon-copied-{language}-{_backend(database_url)}")
     page.context.close()
