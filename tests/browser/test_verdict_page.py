@@ -65,3 +65,21 @@ def test_forged_code_page(browser, minted, database_url) -> None:
     backend = database_url.split(":", 1)[0].split("+")[0]
     screenshot(page, f"verdict-forged-en-{backend}")
     page.context.close()
+
+
+@pytest.mark.browser
+def test_signup_from_the_real_page(browser, minted, runtime, database_url) -> None:
+    from trace.services.leads import export_leads
+
+    _, row = minted
+    page = phone_page(browser, language="en-US")
+    page.goto(row["url"])
+    page.locator("#contact").fill("li.wei@example.com")
+    page.locator("#consent").check()
+    page.locator("form[data-signup] button[type=submit]").click()
+    assert page.locator("[data-signup-result]").inner_text() == "Thank you! You are signed up."
+    leads = export_leads(runtime.db, runtime.settings.secret_key_bytes(), "acme")
+    assert [(lead.contact, lead.unit_key) for lead in leads] == [("li.wei@example.com", f"{row['gtin']}/{row['serial']}")]
+    backend = database_url.split(":", 1)[0].split("+")[0]
+    screenshot(page, f"verdict-signup-ok-en-{backend}")
+    page.context.close()
