@@ -46,7 +46,7 @@ class MintRequest:
     serials: str | None = None
     """``random`` (65-bit alphanumeric) or ``numeric`` (38-bit, fits SGTIN-96); None: numeric
     for ``epc``, random otherwise (an EPC plan of random serials uses SGTIN-198)."""
-    nfc_chip: str = "ntag213"
+    nfc_chip: str = "ntag215"  # a signed code (~170 bytes of NDEF) does not fit an NTAG213
     user_memory_bits: int = 2048
 
     @property

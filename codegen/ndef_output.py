@@ -24,7 +24,7 @@ from codegen.qr_image import ImageSink
 from trace.errors import InvalidInput
 
 NTAG_USER_BYTES = {"ntag213": 144, "ntag215": 504, "ntag216": 888}
-DEFAULT_CHIP = "ntag213"
+DEFAULT_CHIP = "ntag215"  # signed codes need ~171 bytes; NTAG213 has 144
 
 
 def ndef_message(url: str) -> bytes:

@@ -21,7 +21,7 @@ def mint_command(
     output_format: str = typer.Option("csv", "--format", help=f"One of: {', '.join(FORMATS)}."),
     out: Path | None = typer.Option(None, "--out", help="Output file (directory or .zip for svg/png). Default: stdout for csv/zpl."),
     serials: str | None = typer.Option(None, "--serials", help="random (65 bits) or numeric (38 bits, SGTIN-96). Default: numeric for epc."),
-    nfc_chip: str = typer.Option("ntag213", "--nfc-chip", help="ndef: ntag213 (144 B), ntag215 (504 B) or ntag216 (888 B)."),
+    nfc_chip: str = typer.Option("ntag215", "--nfc-chip", help="ndef: ntag213 (144 B), ntag215 (504 B) or ntag216 (888 B)."),
     user_memory_bits: int = typer.Option(2048, "--user-memory-bits", help="epc: RFID user memory assumed (2048: NXP UCODE 7xm-2k)."),
 ) -> None:
     """Mint COUNT signed one-item-one-code identifiers for a lot and write the carrier output."""
