@@ -114,6 +114,12 @@ def fill_seeds(session: Session, brand_id: int, criteria: RecallCriteria) -> Non
                         [{"k": key} for key in sorted(keys)])
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("ANALYZE recall_seed"))  # temp tables have no statistics otherwise
+        # The planner cannot estimate recursive CTEs (it guessed 5e9 rows for 1e4) and then
+        # hash-joins whole-table scans of epc_state at every level; index probes are what
+        # scale here. JIT compiling such a misestimated plan alone cost seconds.
+        session.execute(text("SET LOCAL jit = off"))
+        session.execute(text("SET LOCAL enable_hashjoin = off"))
+        session.execute(text("SET LOCAL enable_mergejoin = off"))
 
 
 def _is_lot_class(key: str) -> bool:
