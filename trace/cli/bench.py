@@ -11,6 +11,7 @@ from rich.table import Table
 
 from codegen.bench_carriers import bench_carriers
 from codegen.bench_mint import bench_mint
+from codegen.bench_verify import bench_verify
 from trace.services.bench_capture import bench_capture
 from trace.services.bench_ledger import bench_ledger
 from verify.bench_sun import bench_sun
@@ -146,4 +147,29 @@ def recall_bench(
     table.add_row(f"blast radius of supplier lot S1 ({result.supplier_lot_units:,} units)",
                   f"{result.supplier_lot_seconds:.3f} s")
     table.add_row("lot blast radius / bare count (target <= 5)", f"{result.lot_ratio:.1f}")
+    Console().print(table)
+
+
+@app.command("verify")
+def verify_bench(
+    codes: int = typer.Option(5000, "--codes", help="Codes to mint and scan."),
+    clients: int = typer.Option(16, "--clients", help="Concurrent HTTP clients (keep-alive)."),
+    seconds: float = typer.Option(10.0, "--seconds", help="Load time per endpoint."),
+    workers: int = typer.Option(1, "--workers", help="Server worker processes."),
+    database_url: str | None = typer.Option(None, "--database-url", help="Default: a fresh SQLite file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
+) -> None:
+    """Verifications per second and p50/p99 latency over HTTP vs the bare endpoint of the same server."""
+    result = bench_verify(database_url=database_url, codes=codes, clients=clients, seconds=seconds, workers=workers)
+    figures = {**asdict(result), "json_ratio": result.json.per_s / result.bare.per_s,
+               "html_ratio": result.html.per_s / result.bare.per_s, "targets": {"ratio": 0.5, "p99_ms": 50}}
+    if as_json:
+        typer.echo(json.dumps(figures))
+        return
+    table = Table(title=f"tracemark bench verify ({result.database}, {clients} clients, {seconds:.0f} s each)")
+    for column in ("endpoint", "requests/s", "p50 ms", "p99 ms", "errors", "vs bare"):
+        table.add_column(column, justify="right")
+    for figure in (result.bare, result.json, result.html):
+        table.add_row(figure.name, f"{figure.per_s:,.0f}", f"{figure.p50_ms:.1f}", f"{figure.p99_ms:.1f}",
+                      str(figure.errors), f"{figure.per_s / result.bare.per_s:.2f}")
     Console().print(table)
