@@ -9,6 +9,7 @@ from trace.db.events import EpcisEventEpc, EpcisEventRow, EpcState
 from trace.db.keys import ApiKey, SigningKey
 from trace.db.line import CodePool, NfcTag, PoolCode
 from trace.db.recalls import Recall, RecallUnit
+from trace.db.staff import StaffUser
 from trace.db.ledger import LedgerCheckpoint, LedgerEntry, LedgerLeaf, LedgerLog, LedgerNode
 from trace.db.units import MintJob, Unit
 
@@ -16,5 +17,5 @@ __all__ = [
     "Alert", "Campaign", "CodePool", "Coupon", "Lead", "NfcTag", "PoolCode", "SalesChannel", "Verification",
     "Webhook", "WebhookDelivery",
     "ApiKey", "Base", "Brand", "EpcState", "EpcisEventEpc", "EpcisEventRow", "LedgerCheckpoint", "LedgerEntry", "LedgerLeaf", "LedgerLog", "LedgerNode",
-    "Lot", "MintJob", "Product", "Recall", "RecallUnit", "SigningKey", "Unit",
+    "Lot", "MintJob", "Product", "Recall", "RecallUnit", "SigningKey", "StaffUser", "Unit",
 ]
