@@ -82,35 +82,58 @@ def apply_event(states: dict[str, ObjectState], event: EpcisEvent, row_id: int, 
     :func:`keys_of` and the store's descendant lookup): objects inside a container are
     where the container is, so a container's move carries its contents along.
     """
+    return apply_events(states, [(event, row_id)], regions=regions)
+
+
+def apply_events(states: dict[str, ObjectState], events: Iterable[tuple[EpcisEvent, int]], *,
+                 regions: Mapping[str, str] | None = None) -> set[str]:
+    """:func:`apply_event` for each (event, row id) in turn; the keys whose state changed.
+
+    The containers are found once and then followed (a container that was emptied may stay
+    among them: carrying nothing along changes nothing), not once per event.
+    """
+    containers = {state.parent_key for state in states.values() if state.parent_key}
+    changed: set[str] = set()
+    for event, row_id in events:
+        touched = _apply(states, event, row_id, regions or {}, containers)
+        containers.update(parent for key in touched if (parent := states[key].parent_key))
+        changed |= touched
+    return changed
+
+
+def _apply(states: dict[str, ObjectState], event: EpcisEvent, row_id: int, regions: Mapping[str, str],
+           containers: set[str]) -> set[str]:
     changed: set[str] = set()
     custodian = custodian_of(event)
-    region = region_of(event, regions or {})
-    containers = {state.parent_key for state in states.values() if state.parent_key}
+    region = region_of(event, regions)
+    time = event.event_time
+    read_point = event.read_point.uri if event.read_point else None
+    biz_location = event.biz_location.uri if event.biz_location else None
+    empties_parent = (event.parent_id.key if event.type == "AggregationEvent" and event.action == "DELETE"
+                      and not event.child_epcs and event.parent_id is not None else None)
+    carries = event.type == "ObjectEvent"
     for identifier, parent, sets_parent in _touched(event):
-        old = states.get(identifier.key)
-        if old is not None and old.last_event_time > event.event_time:
+        key = identifier.key
+        old = states.get(key)
+        if old is not None and old.last_event_time > time:
             continue
-        base = old or ObjectState(key=identifier.key, uri=identifier.as_digital_link(), last_event_row_id=row_id,
-                                  last_event_time=event.event_time)
-        new = replace(
-            base, last_event_row_id=row_id, last_event_time=event.event_time,
-            biz_step=event.biz_step or base.biz_step, disposition=event.disposition or base.disposition,
-            read_point=event.read_point.uri if event.read_point else base.read_point,
-            biz_location=event.biz_location.uri if event.biz_location else base.biz_location,
-            custodian=custodian or base.custodian,
-            parent_key=parent if sets_parent else base.parent_key,
-            intended_region=region or base.intended_region,
-        )
-        states[identifier.key] = new
-        changed.add(identifier.key)
-        empties = (event.type == "AggregationEvent" and event.action == "DELETE" and not event.child_epcs
-                   and event.parent_id is not None and identifier.key == event.parent_id.key)
-        if empties:
-            for key, state in list(states.items()):
-                if state.parent_key == identifier.key:
-                    states[key] = replace(state, parent_key=None)
-                    changed.add(key)
-        elif event.type == "ObjectEvent" and identifier.key in containers:
+        if old is None:
+            new = ObjectState(key, identifier.as_digital_link(), row_id, time, event.biz_step or None,
+                              event.disposition or None, read_point, biz_location, custodian or None,
+                              parent if sets_parent else None, region or None)
+        else:
+            new = ObjectState(
+                key, old.uri, row_id, time, event.biz_step or old.biz_step, event.disposition or old.disposition,
+                read_point or old.read_point, biz_location or old.biz_location, custodian or old.custodian,
+                parent if sets_parent else old.parent_key, region or old.intended_region)
+        states[key] = new
+        changed.add(key)
+        if key == empties_parent:
+            for other, state in list(states.items()):
+                if state.parent_key == key:
+                    states[other] = replace(state, parent_key=None)
+                    changed.add(other)
+        elif carries and key in containers:
             changed |= _carry_along(states, new)
     return changed
 

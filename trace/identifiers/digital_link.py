@@ -282,9 +282,7 @@ class DigitalLink:
 
         References: GS1 Digital Link: URI Syntax 1.x, section 4 (percent-encoding).
         """
-        parts = [self.stem]
-        for ai, value in (self.primary, *self.qualifiers):
-            parts += ("/", ai, "/", _encode(value))
+        parts = [path_uri(self.stem, (self.primary, *self.qualifiers))]
         query = [f"{ai}={_encode(value)}" for ai, value in self.attributes]
         query += [
             f"{_encode(name)}={_encode(value)}" if value else _encode(name)
@@ -296,6 +294,14 @@ class DigitalLink:
 
     def __str__(self) -> str:
         return self.as_uri()
+
+
+def path_uri(stem: str, pairs: Iterable[tuple[str, str]]) -> str:
+    """``stem`` then ``/{ai}/{value}`` per pair, values percent-encoded as in :meth:`DigitalLink.as_uri`.
+
+    For pairs already known to make a valid Digital Link path (nothing is checked here).
+    """
+    return stem + "".join(f"/{ai}/{_encode(value)}" for ai, value in pairs)
 
 
 def _find_primary_key(segments: list[str]) -> int:

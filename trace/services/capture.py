@@ -25,7 +25,7 @@ from trace.db.base import utc_now
 from trace.db.database import Database
 from trace.db.ledger_store import NewEntry
 from trace.domain.epcis import EpcisEvent, canonical_bytes, parse_document, parse_event
-from trace.domain.object_state import apply_event, keys_of
+from trace.domain.object_state import apply_events, keys_of
 from trace.errors import Conflict
 from trace.services import ledger
 from trace.services.lookups import brand_by_slug
@@ -136,13 +136,12 @@ def _index_rows(brand_id: int, events: list[EpcisEvent], row_ids: list[int]) -> 
 def _update_state(session: Session, brand_id: int, events: list[EpcisEvent], row_ids: list[int], now) -> None:
     keys = keys_of(events)
     states = event_store.load_states(session, brand_id, keys | set(event_store.descendants_of(session, brand_id, keys)))
-    changed: set[str] = set()
     # Shipping to a distributor mapped to a sales region sets the objects' intended region
     # (and, through containers, their contents'): the diversion rule compares scans with it.
     regions = dict(session.execute(select(SalesChannel.party, SalesChannel.region)
                                    .where(SalesChannel.brand_id == brand_id)).all())
-    for event, row_id in sorted(zip(events, row_ids), key=lambda pair: (pair[0].event_time, pair[1])):
-        changed |= apply_event(states, event, row_id, regions=regions)
+    changed = apply_events(states, sorted(zip(events, row_ids), key=lambda pair: (pair[0].event_time, pair[1])),
+                           regions=regions)
     event_store.upsert_states(session, brand_id, [states[key] for key in sorted(changed)], now)
 
 

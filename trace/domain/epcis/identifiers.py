@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import functools
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from trace.domain.epcis.epc_urn import ais_from_epc_urn, epc_urn_from_ais
 from trace.domain.epcis.schema import is_uri
 from trace.errors import IdentifierError
 from trace.identifiers import DigitalLink
+from trace.identifiers.application_identifiers import PRIMARY_KEYS
+from trace.identifiers.digital_link import path_uri
 from trace.identifiers.element_string import fnc1_element_string
 
 __all__ = ["EpcisIdentifier", "parse_identifier"]
@@ -59,11 +61,13 @@ class EpcisIdentifier:
     kind: Kind
     ais: tuple[tuple[str, str], ...]
     """The identifying GS1 (AI, value) pairs; empty for a private URI."""
+    key: str = field(init=False, repr=False, compare=False)
+    """The index key: the GS1 element string (no leading FNC1), or the URI itself if private."""
+    _link: str | None = field(default=None, init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        """The index key: the GS1 element string (no leading FNC1), or the URI itself if private."""
-        return _element_string_key(self.ais) if self.ais else self.uri
+    def __post_init__(self) -> None:
+        # Capture asks for the key of every identifier several times: computed once.
+        object.__setattr__(self, "key", fnc1_element_string(self.ais)[1:] if self.ais else self.uri)
 
     @property
     def is_gs1(self) -> bool:
@@ -77,7 +81,9 @@ class EpcisIdentifier:
         """
         if not self.ais:
             return self.uri
-        return _canonical_digital_link(self.ais)
+        if self._link is None:
+            object.__setattr__(self, "_link", _canonical_digital_link(self.ais))
+        return self._link  # type: ignore[return-value]
 
     def as_epc_urn(self, *, company_prefix_length: int) -> str:
         """The EPC URN, splitting the key after the GS1 Company Prefix of the given length.
@@ -89,15 +95,20 @@ class EpcisIdentifier:
         return epc_urn_from_ais(self.ais, company_prefix_length=company_prefix_length)
 
 
-# Capture names the same objects again and again (items, their case, their pallet): these
-# renderings are pure functions of the AIs, so they are cached.
-@functools.lru_cache(maxsize=65536)
-def _element_string_key(ais: tuple[tuple[str, str], ...]) -> str:
-    return fnc1_element_string(ais)[1:]
+# The AI sequences that make a valid Digital Link path: a primary key alone or with one of
+# its qualifiers (every form an EPC URN or a constrained Digital Link reduces to).
+_VALID_PATHS = frozenset(
+    {(key,) for key in PRIMARY_KEYS}
+    | {(key, qualifier) for key, alternatives in PRIMARY_KEYS.items()
+       for alternative in alternatives for qualifier in alternative}
+)
 
 
-@functools.lru_cache(maxsize=65536)
 def _canonical_digital_link(ais: tuple[tuple[str, str], ...]) -> str:
+    # The values were checked when the identifier was parsed: a known valid path is only
+    # written out; anything else goes through DigitalLink's own checks.
+    if tuple(ai for ai, _ in ais) in _VALID_PATHS:
+        return path_uri(CANONICAL_STEM, ais)
     return DigitalLink(CANONICAL_STEM, ais[0], ais[1:]).as_uri()
 
 
