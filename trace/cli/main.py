@@ -27,6 +27,7 @@ from trace.cli import (
     printing,
     runtime_access,
     serve,
+    staff,
     station,
     tracing,
     verify,
@@ -58,6 +59,7 @@ app.add_typer(recall.app, name="recall")
 app.add_typer(pool.app, name="pool")
 app.add_typer(leads.app, name="leads")
 app.add_typer(station.app, name="station")
+app.add_typer(staff.app, name="staff")
 app.command("mint")(mint.mint_command)
 app.command("verify")(verify.verify_command)
 app.command("print")(printing.print_command)
