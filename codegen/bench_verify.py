@@ -141,6 +141,7 @@ def bench_verify(*, database_url: str | None, codes: int = 5000, clients: int = 
         finally:
             server.terminate()
             server.wait(timeout=30)
+            server.stderr.close()
         dialect = "postgresql" if url.startswith("postgresql") else "sqlite"
         return VerifyBenchResult(database=dialect, clients=clients, seconds=seconds, bare=bare, json=as_json,
                                  html=as_html)
@@ -151,11 +152,13 @@ def _wait_ready(port: int, server: subprocess.Popen) -> None:
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"server exited: {server.stderr.read().decode(errors='replace')[-2000:]}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             connection.request("GET", "/healthz")
             if connection.getresponse().status == 200:
                 return
         except OSError:
             time.sleep(0.2)
+        finally:
+            connection.close()
     raise RuntimeError("server did not answer /healthz within 60 s")
