@@ -42,6 +42,16 @@ def brand_list() -> None:
     print_json([asdict(b) for b in brands.list_brands(runtime().db)])
 
 
+@brand_app.command("set-prefix-length")
+def brand_set_prefix_length(
+    brand: str = typer.Option(..., "--brand", help="Brand slug."),
+    length: int = typer.Option(..., "--length", help="Digits of the brand's GS1 Company Prefix (6 to 12)."),
+) -> None:
+    """Set the length of the brand's GS1 Company Prefix (needed for EPCs and SSCCs)."""
+    brands.set_company_prefix_length(runtime().db, brand, length)
+    say(f"brand {brand!r}: GS1 Company Prefix length {length}")
+
+
 @product_app.command("add")
 def product_add(
     brand: str = typer.Option(..., "--brand", help="Brand slug or name."),

@@ -74,3 +74,17 @@ def get_brand(db: Database, slug: str) -> BrandInfo:
         brand = brand_by_slug(session, slug)
         kid = session.scalar(select(SigningKey.kid).where(SigningKey.brand_id == brand.id, SigningKey.status == "active"))
         return BrandInfo(slug=brand.slug, name=brand.name, domain=brand.domain, active_kid=kid)
+
+
+def set_company_prefix_length(db: Database, slug: str, length: int) -> None:
+    """Set the length of the brand's GS1 Company Prefix (6 to 12 digits).
+
+    EPC encodings (SGTIN-96, SSCC-96) and SSCC allocation need it: a GTIN or SSCC does not
+    say where its company prefix ends.
+
+    References: GS1 General Specifications §1.4.3 (GS1 Company Prefix); EPC TDS §14.5.
+    """
+    if not 6 <= length <= 12:
+        raise InvalidInput(f"invalid GS1 Company Prefix length {length}: expected 6 to 12")
+    with db.transaction() as session:
+        brand_by_slug(session, slug).company_prefix_length = length
