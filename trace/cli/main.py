@@ -27,6 +27,7 @@ from trace.cli import (
     printing,
     runtime_access,
     serve,
+    sscc,
     staff,
     station,
     tracing,
