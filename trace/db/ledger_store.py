@@ -13,11 +13,14 @@ transactions begin IMMEDIATE), so the locks are no-ops there.
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from hashlib import sha256
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import insert, select, text, tuple_
+from sqlalchemy import Engine, PoolProxiedConnection, insert, select, text, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trace.db.base import utc_now
@@ -61,30 +64,112 @@ def insert_entries(session: Session, brand_id: int, entries: Sequence[NewEntry])
     """
     if not entries:
         return []
-    lock_for_append(session, brand_id)
     now = utc_now()
     hashes = [hash_leaf(e.entry) for e in entries]
-    if _is_postgres(session):
-        # One statement for the whole batch: arrays in, ids out, in order (WITH ORDINALITY).
-        result = session.execute(
-            text(
-                "INSERT INTO ledger_entry (brand_id, kind, ref, entry, leaf_hash, created_at) "
-                "SELECT :brand, k, r, e, h, :now FROM unnest(CAST(:kinds AS text[]), CAST(:refs AS text[]), "
-                "CAST(:entries AS bytea[]), CAST(:hashes AS bytea[])) WITH ORDINALITY AS u(k, r, e, h, n) "
-                "ORDER BY n RETURNING id"
-            ),
-            {"brand": brand_id, "now": now, "kinds": [e.kind for e in entries], "refs": [e.ref for e in entries],
-             "entries": [e.entry for e in entries], "hashes": hashes},
-        )
+    connection = session.connection()
+    if connection.dialect.name == "postgresql" and len(entries) >= COPY_THRESHOLD:
+        return _copy_entries(session, brand_id, entries, hashes, now)
+    if connection.dialect.name == "postgresql":
+        # One statement and one round trip for the whole batch: the shared append lock (the
+        # CTE joined into the FROM runs first), then arrays in, ids out (WITH ORDINALITY).
+        result = connection.execute(_INSERT_ENTRIES_PG, {
+            "c": LOCK_CLASS, "brand": brand_id, "now": now, "kinds": [e.kind for e in entries],
+            "refs": [e.ref for e in entries], "entries": [e.entry for e in entries], "hashes": hashes})
         return sorted(row[0] for row in result)
     rows = [{"brand_id": brand_id, "kind": e.kind, "ref": e.ref, "entry": e.entry, "leaf_hash": h, "created_at": now}
             for e, h in zip(entries, hashes)]
-    result = session.execute(insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True), rows)
+    result = connection.execute(_INSERT_ENTRIES, rows)
     return [row[0] for row in result]
+
+
+_INSERT_ENTRIES_PG = text(
+    "WITH append_lock AS (SELECT pg_advisory_xact_lock_shared(:c, :brand)) "
+    "INSERT INTO ledger_entry (brand_id, kind, ref, entry, leaf_hash, created_at) "
+    "SELECT :brand, k, r, e, h, :now FROM append_lock, unnest(CAST(:kinds AS text[]), CAST(:refs AS text[]), "
+    "CAST(:entries AS bytea[]), CAST(:hashes AS bytea[])) WITH ORDINALITY AS u(k, r, e, h, n) "
+    "ORDER BY n RETURNING id"
+)
+_INSERT_ENTRIES = insert(LedgerEntry.__table__).returning(LedgerEntry.__table__.c.id, sort_by_parameter_order=True)
+
+
+COPY_THRESHOLD = 64
+"""From this many entries on, PostgreSQL records them with COPY (ids reserved first)."""
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_entries(session: Session, brand_id: int, entries: Sequence[NewEntry], hashes: Sequence[bytes],
+                  now: datetime) -> list[int]:
+    """PostgreSQL: take the shared append lock and reserve the ids from the table's
+    sequence in one statement (the lock's one-row subquery is read before any row is
+    numbered), then COPY the rows in. Ids are taken under the shared lock like those of an
+    ordinary insert, so the sequencer's "every id above the last one sequenced" stays safe.
+    """
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('ledger_entry', 'id')) FROM "
+                       "(SELECT pg_advisory_xact_lock_shared(%s, %s)) AS append_lock, generate_series(1, %s)",
+                       (LOCK_CLASS, brand_id, len(entries)))
+        ids = sorted(row[0] for row in cursor.fetchall())
+        stamp = now.isoformat()
+        tr = _COPY_ESCAPES
+        rows = "".join(f"{entry_id}\t{brand_id}\t{e.kind.translate(tr)}\t{e.ref.translate(tr)}\t\\\\x{e.entry.hex()}"
+                       f"\t\\\\x{h.hex()}\t{stamp}\n" for entry_id, e, h in zip(ids, entries, hashes))
+        statement = "COPY ledger_entry (id, brand_id, kind, ref, entry, leaf_hash, created_at) FROM STDIN"
+        try:
+            cursor.copy_expert(statement, io.StringIO(rows))
+        except session.get_bind().dialect.dbapi.IntegrityError as exc:
+            # Callers handle duplicates like those of an ordinary INSERT.
+            raise IntegrityError(statement, None, exc) from exc
+        return ids
+    finally:
+        cursor.close()
 
 
 def head_for_update(session: Session, brand_id: int) -> LedgerLog | None:
     return session.scalar(select(LedgerLog).where(LedgerLog.brand_id == brand_id).with_for_update())
+
+
+def sequencing_state(session: Session, brand_id: int, limit: int
+                     ) -> tuple[int, bytes, int, list[tuple[int, bytes]]] | None:
+    """The head locked for update, as (size, root, last entry id), and up to ``limit``
+    (entry id, leaf hash) of the entries recorded after it, oldest first; None without a head.
+
+    PostgreSQL reads both in one statement. Call it only after the sequencing lock was
+    taken in an earlier statement: this statement's snapshot then sees every entry whose
+    id was handed out before it (no writer can still hold one uncommitted).
+    """
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        if _is_postgres(session):
+            cursor.execute(
+                "WITH h AS (SELECT size, root_hash, last_entry_id FROM ledger_log WHERE brand_id = %(b)s FOR UPDATE) "
+                "SELECT h.size, h.root_hash, h.last_entry_id, e.id, e.leaf_hash FROM h LEFT JOIN LATERAL "
+                "(SELECT id, leaf_hash FROM ledger_entry WHERE brand_id = %(b)s AND id > h.last_entry_id "
+                "ORDER BY id LIMIT %(n)s) AS e ON true ORDER BY e.id",
+                {"b": brand_id, "n": limit})
+            rows = cursor.fetchall()
+            if not rows:
+                return None
+            size, root, last = rows[0][:3]
+            pending = [] if rows[0][3] is None else [(row[3], bytes(row[4])) for row in rows]
+            return size, bytes(root), last, pending
+        cursor.execute("SELECT size, root_hash, last_entry_id FROM ledger_log WHERE brand_id = ?", (brand_id,))
+        head = cursor.fetchone()
+        if head is None:
+            return None
+        cursor.execute("SELECT id, leaf_hash FROM ledger_entry WHERE brand_id = ? AND id > ? ORDER BY id LIMIT ?",
+                       (brand_id, head[2], limit))
+        return head[0], bytes(head[1]), head[2], [(row[0], bytes(row[1])) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
+
+
+def set_head(session: Session, brand_id: int, *, size: int, root: bytes, last_entry_id: int) -> None:
+    session.execute(
+        text("UPDATE ledger_log SET size = :size, root_hash = :root, last_entry_id = :last, updated_at = :now "
+             "WHERE brand_id = :brand"),
+        {"size": size, "root": root, "last": last_entry_id, "now": utc_now(), "brand": brand_id})
 
 
 def pending_entries(session: Session, brand_id: int, after_id: int, limit: int) -> list[tuple[int, bytes]]:
@@ -133,12 +218,14 @@ def write_tree(session: Session, brand_id: int, first_index: int, entry_ids: Seq
     try:
         if _is_postgres(session):
             # COPY text format, bytea in hex (PostgreSQL docs: COPY "Text Format"; bytea hex format).
-            leaf_rows = "".join(f"{brand_id}\t{first_index + i}\t{entry_id}\t\\\\x{leaf_hashes[i].hex()}\n"
-                                for i, entry_id in enumerate(entry_ids))
+            prefix = f"{brand_id}\t"
+            leaf_rows = "".join(f"{prefix}{index}\t{entry_id}\t\\\\x{digest.hex()}\n"
+                                for index, entry_id, digest in zip(range(first_index, first_index + len(entry_ids)),
+                                                                   entry_ids, leaf_hashes))
             cursor.copy_expert("COPY ledger_leaf (brand_id, leaf_index, entry_id, leaf_hash) FROM STDIN",
                                io.StringIO(leaf_rows))
             if inner:
-                node_rows = "".join(f"{brand_id}\t{level}\t{index}\t\\\\x{digest.hex()}\n" for level, index, digest in inner)
+                node_rows = "".join(f"{prefix}{level}\t{index}\t\\\\x{digest.hex()}\n" for level, index, digest in inner)
                 cursor.copy_expert("COPY ledger_node (brand_id, level, node_index, hash) FROM STDIN",
                                    io.StringIO(node_rows))
             return
@@ -306,11 +393,70 @@ _PREPARED = {
 }
 
 
+# The whole inclusion proof in one statement: the head, the entry and its leaf, and every
+# stored node the proof of that leaf at tree size $3 (default: the head's) can need. Those
+# are the leaf's perfect siblings on every level (the path below the fork and the left
+# siblings above it) and the compact range of the tree size (the right border, whose
+# nodes make the ephemeral proof element and the root of an older tree). Level 0 comes
+# from ledger_leaf. Context row first (level -1), then the nodes.
+_PREPARED["tracemark_proof_all"] = (
+    "(text, text, bigint) AS WITH c AS (SELECT g.brand_id, g.size, g.root_hash, e.id AS entry_id, l.leaf_index, "
+    "l.leaf_hash, e.entry, COALESCE($3, g.size) AS s FROM brand b JOIN ledger_log g ON g.brand_id = b.id "
+    "LEFT JOIN ledger_entry e ON e.brand_id = b.id AND e.ref = $1 LEFT JOIN ledger_leaf l ON l.entry_id = e.id "
+    "WHERE b.slug = $2), "
+    "w AS (SELECT k, (c.leaf_index >> k) # 1 AS ix FROM c, generate_series(0, 62) AS k "
+    "WHERE c.leaf_index IS NOT NULL AND c.leaf_index < c.s AND (1::bigint << k) <= c.s "
+    "AND (((c.leaf_index >> k) # 1) + 1) << k <= c.s "
+    "UNION SELECT k, (c.s >> k) - 1 FROM c, generate_series(0, 62) AS k "
+    "WHERE c.entry_id IS NOT NULL AND c.s > 0 AND c.s <= c.size AND (1::bigint << k) <= c.s AND (c.s >> k) & 1 = 1) "
+    "SELECT -1, c.leaf_index, c.leaf_hash, c.brand_id, c.size, c.root_hash, c.entry_id, c.entry FROM c "
+    "UNION ALL SELECT w.k, w.ix, CASE WHEN w.k = 0 THEN (SELECT f.leaf_hash FROM ledger_leaf f "
+    "WHERE f.brand_id = c.brand_id AND f.leaf_index = w.ix) ELSE (SELECT n.hash FROM ledger_node n "
+    "WHERE n.brand_id = c.brand_id AND n.level = w.k AND n.node_index = w.ix) END, "
+    "NULL, NULL, NULL, NULL, NULL FROM w, c"
+)
+
+
+@contextmanager
+def autocommit_connection(engine: Engine) -> Iterator[PoolProxiedConnection]:
+    """A pooled DBAPI connection in autocommit for single-statement reads: no BEGIN and
+    ROLLBACK round trips (SQLAlchemy's isolation-level switch costs more than the flag)."""
+    connection = engine.raw_connection()
+    try:
+        connection.driver_connection.autocommit = True
+        try:
+            yield connection
+        finally:
+            connection.driver_connection.autocommit = False
+    finally:
+        connection.close()
+
+
+def proof_bundle(connection: PoolProxiedConnection, brand: str, ref: str, size: int | None
+                 ) -> tuple[ProofContext | None, dict[tuple[int, int], bytes]]:
+    """PostgreSQL, one round trip: the proof context of ``ref`` and every stored node its
+    inclusion proof at ``size`` (default: the head's size) can need, by (level, index)."""
+    rows = _run_prepared(connection, "tracemark_proof_all", (ref, brand, size))
+    context = None
+    nodes: dict[tuple[int, int], bytes] = {}
+    for level, index, digest, brand_id, tree_size, root, entry_id, entry in rows:
+        if level == -1:
+            context = ProofContext(brand_id=brand_id, tree_size=tree_size, root_hash=bytes(root), entry_id=entry_id,
+                                   leaf_index=index, leaf_hash=None if digest is None else bytes(digest),
+                                   entry=None if entry is None else bytes(entry))
+        elif digest is not None:
+            nodes[(level, index)] = bytes(digest)
+    return context, nodes
+
+
 def _execute_prepared(session: Session, name: str, params: tuple) -> list[tuple]:
     """PostgreSQL: run a statement prepared once per connection (planning cost more than running)."""
-    connection = session.connection()
-    prepared = connection.connection.info.setdefault("tracemark_prepared", set())
-    cursor = connection.connection.driver_connection.cursor()
+    return _run_prepared(session.connection().connection, name, params)
+
+
+def _run_prepared(connection: PoolProxiedConnection, name: str, params: tuple) -> list[tuple]:
+    prepared = connection.info.setdefault("tracemark_prepared", set())
+    cursor = connection.driver_connection.cursor()
     try:
         if name not in prepared:
             cursor.execute(f"PREPARE {name} {_PREPARED[name]}")

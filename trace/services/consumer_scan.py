@@ -12,7 +12,6 @@ in as :class:`ScanJudges`, built by ``verify.scanning.judges``.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable, Mapping
@@ -20,27 +19,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import quote
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trace.db.base import utc_now
-from trace.db.catalog import Brand, Lot, Product
-from trace.db.consumer import Verification
 from trace.db.database import Database
-from trace.db.events import EpcisEventRow, EpcState
+from trace.db.events import EpcisEventRow
 from trace.db.line import NfcTag
 from trace.db.units import Unit
-from trace.domain.risk import Judged, ObjectStatus, RiskPolicy, ScanContext, SignedCode, SunReading, cbv_word
-from trace.domain.scan import AuditGroup, Flag, JourneyStep, PriorScan, ScanOutcome, ScanPlace, ScanVerdict
-from trace.domain.units import UnitRecord, UnitState
+from trace.domain.risk import Judged, RiskPolicy, ScanContext, SignedCode, SunReading, cbv_word
+from trace.domain.scan import AuditGroup, Flag, JourneyStep, ScanOutcome, ScanPlace, ScanVerdict
 from trace.errors import IdentifierError, SignatureError
 from trace.identifiers import DigitalLink
 from trace.services import scan_record, tracing
+from trace.services.scan_facts import ScanFacts, read_facts
 
 log = logging.getLogger(__name__)
 
 MAX_URL_LENGTH = 2048
-RECENT_SCANS = 100  # prior scans loaded besides the first consumer one; counts come from SQL
 _REGION = re.compile(r"[A-Z]{2}(-[A-Z0-9]{1,3})?")
 
 
@@ -112,8 +108,8 @@ def scan(db: Database, judges: ScanJudges, url: str, *, secret: bytes,
         key = unit_key(signed.gtin, signed.serial)
         if not isinstance(audit_group, AuditGroup):
             audit_group = audit_group(signed.brand)
-        with db.reading() as session:
-            facts = _read_facts(session, signed, key, tap)
+        with db.engine.connect() as connection:
+            facts = read_facts(connection, signed, key, tap)
     except SignatureError as exc:
         FORGED.count += 1
         log.info("forged code presented: %s", exc)
@@ -147,98 +143,7 @@ def scan(db: Database, judges: ScanJudges, url: str, *, secret: bytes,
     )
 
 
-@dataclass
-class _Facts:
-    brand_id: int
-    brand_name: str
-    unit: UnitRecord | None
-    state: ObjectStatus | None
-    prior: tuple[PriorScan, ...]
-    first_consumer: PriorScan | None
-    consumer_count: int
-    product: dict[str, object]
-    commission_ref: str | None
-    sun: SunReading | None
-    tag_counter_may_advance: bool
-
-
-def _read_facts(session: Session, signed: SignedCode, key: str, tap: tuple[bytes, int] | None) -> _Facts:
-    brand = session.scalar(select(Brand).where(Brand.slug == signed.brand))
-    if brand is None:  # a key in the ring of a brand that no longer exists: nothing to record against
-        raise SignatureError(f"signature made by unknown brand {signed.brand!r}")
-    found = session.execute(
-        select(Unit, Lot, Product).join(Lot, Lot.id == Unit.lot_id).join(Product, Product.id == Lot.product_id)
-        .where(Unit.gtin == signed.gtin, Unit.serial == signed.serial, Unit.brand_id == brand.id)).first()
-    unit = product = None
-    details: dict[str, object] = {}
-    commission_ref = None
-    unit_id = None
-    if found is not None and found[1].lot_number == signed.lot:
-        row, lot, product = found
-        unit_id = row.id
-        unit = UnitRecord(brand=brand.slug, gtin=row.gtin, serial=row.serial, lot=lot.lot_number, kid=row.kid,
-                          state=UnitState(row.state), product_name=product.name, produced_on=lot.produced_on,
-                          expires_on=lot.expires_on, minted_at=row.created_at)
-        details = {"product_description": product.description or None, "product_image": product.image_url,
-                   "story_markdown": product.story_markdown or None, "produced_on": lot.produced_on,
-                   "expires_on": lot.expires_on, "qc_documents": _qc_documents(lot.qc_documents)}
-        commission_ref = f"commission:{row.mint_job_id}"
-    state_row = session.get(EpcState, (brand.id, key))
-    state = None if state_row is None else ObjectStatus(
-        biz_step=cbv_word(state_row.biz_step), disposition=cbv_word(state_row.disposition),
-        location=state_row.biz_location or state_row.read_point, parent=state_row.parent_key,
-        intended_region=state_row.intended_region, last_event_time=state_row.last_event_time)
-    scans = Verification.brand_id == brand.id, Verification.unit_key == key
-    recent = list(session.execute(select(Verification.verified_at, Verification.region, Verification.latitude,
-                                         Verification.longitude, Verification.audit_group)
-                                  .where(*scans).order_by(Verification.verified_at.desc(), Verification.id.desc())
-                                  .limit(RECENT_SCANS)))
-    first = session.execute(select(Verification.verified_at, Verification.region, Verification.latitude,
-                                   Verification.longitude, Verification.audit_group)
-                            .where(*scans, Verification.audit_group == AuditGroup.CONSUMER.value)
-                            .order_by(Verification.verified_at, Verification.id).limit(1)).first()
-    count = session.scalar(select(func.count()).select_from(Verification)
-                           .where(*scans, Verification.audit_group == AuditGroup.CONSUMER.value)) or 0
-    sun, may_advance = None, False
-    if tap is not None:
-        uid, counter = tap
-        tag = session.get(NfcTag, (brand.id, uid))
-        if tag is not None:
-            sun = SunReading(uid=uid, read_counter=counter, last_seen=tag.last_counter,
-                             bound_to_unit=unit_id is not None and tag.unit_id == unit_id)
-            may_advance = sun.bound_to_unit
-    return _Facts(brand_id=brand.id, brand_name=brand.name, unit=unit, state=state,
-                  prior=tuple(_prior(r) for r in reversed(recent)), first_consumer=_prior(first) if first else None,
-                  consumer_count=count, product=details, commission_ref=commission_ref, sun=sun,
-                  tag_counter_may_advance=may_advance)
-
-
-def _prior(row) -> PriorScan:
-    verified_at, region, latitude, longitude, group = row
-    return PriorScan(verified_at=verified_at, place=ScanPlace(region=region, latitude=latitude, longitude=longitude),
-                     audit_group=AuditGroup(group))
-
-
-def _qc_documents(stored: str | None) -> tuple[tuple[str, str], ...]:
-    """Lot QC documents as (title, URL) pairs; stored as a JSON list of objects or pairs."""
-    try:
-        items = json.loads(stored or "[]")
-    except ValueError:
-        return ()
-    documents = []
-    for item in items if isinstance(items, list) else ():
-        if isinstance(item, Mapping):
-            title, url = item.get("title") or item.get("name"), item.get("url")
-        elif isinstance(item, list) and len(item) == 2:
-            title, url = item
-        else:
-            continue
-        if isinstance(title, str) and isinstance(url, str):
-            documents.append((title, url))
-    return tuple(documents)
-
-
-def _journey(db: Database, brand: str, key: str, facts: _Facts) -> tuple[tuple[JourneyStep, ...], str | None]:
+def _journey(db: Database, brand: str, key: str, facts: ScanFacts) -> tuple[tuple[JourneyStep, ...], str | None]:
     """The unit's events (through its containers) as steps, and the ledger ref of the latest."""
     entries = [e for e in tracing.history(db, brand, key) if not e.erroneous]
     with db.reading() as session:

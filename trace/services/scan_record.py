@@ -15,7 +15,7 @@ import json
 import secrets
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -53,16 +53,26 @@ def stored_verification_entry(session: Session, ref: str) -> bytes:
     return b"" if row is None else verification_entry(row).entry
 
 
+_INSERT_VERIFICATION = insert(Verification).returning(Verification.id)
+
+
 def record_verification(session: Session, *, brand_id: int, unit_key: str, now: datetime, audit_group: AuditGroup,
                         place: ScanPlace, client: bytes, verdict: ScanVerdict, flags: tuple[Flag, ...]) -> Verification:
+    """Insert the verification row and its ledger entry; returns the row's values (detached).
+
+    A plain INSERT ... RETURNING (no unit-of-work flush): the row is append-only, nothing in
+    the session ever changes it.
+    """
     row = Verification(
         brand_id=brand_id, unit_key=unit_key, verified_at=now, audit_group=audit_group.value, region=place.region,
         latitude=place.latitude, longitude=place.longitude, client_hash=client, verdict=verdict.value,
         flags=json.dumps([{"rule": f.rule, "verdict": f.verdict.value, "reason": f.reason} for f in flags],
                          separators=(",", ":"), ensure_ascii=False),
     )
-    session.add(row)
-    session.flush()
+    row.id = session.connection().execute(_INSERT_VERIFICATION, {
+        "brand_id": brand_id, "unit_key": unit_key, "verified_at": now, "audit_group": row.audit_group,
+        "region": row.region, "latitude": row.latitude, "longitude": row.longitude, "client_hash": client,
+        "verdict": row.verdict, "flags": row.flags}).scalar_one()
     # The row is append-only (triggers refuse UPDATE), so it does not point back at its entry;
     # the entry names the row ("verification:<id>") and audits rebuild it from there.
     ledger.record(session, brand_id, [verification_entry(row)])
@@ -102,31 +112,37 @@ def new_coupon_code() -> str:
     return "".join(secrets.choice(CROCKFORD) for _ in range(COUPON_LENGTH))
 
 
+_ACTIVE_CAMPAIGN = (
+    select(Campaign.id, Campaign.offer).where(
+        Campaign.brand_id == bindparam("brand_id"), Campaign.active.is_(True),
+        or_(Campaign.gtin.is_(None), Campaign.gtin == bindparam("gtin")),
+        or_(Campaign.starts_at.is_(None), Campaign.starts_at <= bindparam("now")),
+        or_(Campaign.ends_at.is_(None), Campaign.ends_at > bindparam("now")))
+    .order_by(Campaign.id).limit(1))
+_COUPON_OF_UNIT = select(Coupon.id).where(Coupon.campaign_id == bindparam("campaign_id"),
+                                          Coupon.unit_key == bindparam("unit_key"))
+
+
 def issue_coupon(session: Session, *, brand_id: int, gtin: str, unit_key: str, now: datetime) -> tuple[str, str] | None:
     """(code, offer) of a coupon for the first active campaign matching the item, or None.
 
     Never twice for one unit and campaign: the unique constraint decides a race between two
     first scans (the loser gets no coupon), inside a savepoint so the scan itself stays.
     """
-    campaign = session.scalar(
-        select(Campaign).where(
-            Campaign.brand_id == brand_id, Campaign.active.is_(True),
-            or_(Campaign.gtin.is_(None), Campaign.gtin == gtin),
-            or_(Campaign.starts_at.is_(None), Campaign.starts_at <= now),
-            or_(Campaign.ends_at.is_(None), Campaign.ends_at > now))
-        .order_by(Campaign.id).limit(1))
-    if campaign is None:
+    found = session.connection().execute(_ACTIVE_CAMPAIGN, {"brand_id": brand_id, "gtin": gtin, "now": now}).first()
+    if found is None:
         return None
-    if session.scalar(select(Coupon.id).where(Coupon.campaign_id == campaign.id, Coupon.unit_key == unit_key)):
+    campaign_id, offer = found
+    if session.connection().execute(_COUPON_OF_UNIT, {"campaign_id": campaign_id, "unit_key": unit_key}).first():
         return None
     for _ in range(3):  # a code collision (1 in 2^50 per issued coupon) just draws again
         try:
             with session.begin_nested():
-                session.add(Coupon(campaign_id=campaign.id, unit_key=unit_key, code=new_coupon_code(), issued_at=now))
+                session.add(Coupon(campaign_id=campaign_id, unit_key=unit_key, code=new_coupon_code(), issued_at=now))
         except IntegrityError:
-            if session.scalar(select(Coupon.id).where(Coupon.campaign_id == campaign.id, Coupon.unit_key == unit_key)):
+            if session.scalar(select(Coupon.id).where(Coupon.campaign_id == campaign_id, Coupon.unit_key == unit_key)):
                 return None
             continue
-        code = session.scalar(select(Coupon.code).where(Coupon.campaign_id == campaign.id, Coupon.unit_key == unit_key))
-        return (code, campaign.offer) if code else None
+        code = session.scalar(select(Coupon.code).where(Coupon.campaign_id == campaign_id, Coupon.unit_key == unit_key))
+        return (code, offer) if code else None
     return None
