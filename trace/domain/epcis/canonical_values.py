@@ -69,6 +69,13 @@ def canonical_number(value: int | float | str | Decimal) -> str:
     return "0" if text in ("-0", "0") else text
 
 
+def _identifier(text: str) -> str:
+    try:
+        return parse_identifier(text).as_digital_link()
+    except IdentifierError:
+        return text  # not valid as a GS1 identifier: hashed as written (parse_event reports it)
+
+
 def canonical_value(value: Any, prefixes: Mapping[str, str], *, numeric_text: bool = False) -> str:
     """The pre-hash form of a JSON scalar (bool/number/string); ``""`` for null.
 
@@ -82,15 +89,14 @@ def canonical_value(value: Any, prefixes: Mapping[str, str], *, numeric_text: bo
     if isinstance(value, (int, float, Decimal)):
         return canonical_number(value)
     text = str(value).strip()
+    if text.startswith("urn:epc:") and "urn" not in prefixes:  # most values: EPCs (as below, sooner)
+        return _identifier(text)
     text = expand_curie(text, prefixes)
     for urn, web in _CBV_URNS:
         if text.startswith(urn):
             return web + text[len(urn):]
     if text.startswith(("urn:epc:", "https://", "http://")):
-        try:
-            return parse_identifier(text).as_digital_link()
-        except IdentifierError:
-            return text  # not valid as a GS1 identifier: hashed as written (parse_event reports it)
+        return _identifier(text)
     if numeric_text and _NUMBER.fullmatch(text):
         try:
             return canonical_number(text)

@@ -64,15 +64,24 @@ def check_event(event: Mapping[str, Any], *, base: _Path, index: int | None) -> 
             check.vocabulary[path] = words.normalise(value, field=_name(path))
         except InvalidInput as exc:
             check.problems.append(EpcisProblem(index, pointer(*base, *path), str(exc)))
+    for list_name in _EPC_LISTS:  # most identifiers: walked directly, first
+        values = event.get(list_name)
+        if isinstance(values, list):
+            for position, value in enumerate(values):
+                if isinstance(value, str):
+                    _identifier(check, (list_name, position), value, base, index)
     for path in _identifier_fields(event):
         value = _get(event, path)
-        if not isinstance(value, str):
-            continue
-        try:
-            check.identifiers[path] = parse_identifier(value)
-        except InvalidInput as exc:
-            check.problems.append(EpcisProblem(index, pointer(*base, *path), str(exc)))
+        if isinstance(value, str):
+            _identifier(check, path, value, base, index)
     return check
+
+
+def _identifier(check: EventCheck, path: _Path, value: str, base: _Path, index: int | None) -> None:
+    try:
+        check.identifiers[path] = parse_identifier(value)
+    except InvalidInput as exc:
+        check.problems.append(EpcisProblem(index, pointer(*base, *path), str(exc)))
 
 
 def with_values(event: Mapping[str, Any], values: Mapping[_Path, Any]) -> Mapping[str, Any]:
@@ -107,9 +116,7 @@ def _vocabulary_fields(event: Mapping[str, Any]) -> Iterator[tuple[_Path, vocabu
 
 
 def _identifier_fields(event: Mapping[str, Any]) -> Iterator[_Path]:
-    for list_name in _EPC_LISTS:
-        for position in _indices(event.get(list_name)):
-            yield list_name, position
+    """Paths of the identifiers in ``event`` other than the EPC lists' (walked directly)."""
     for name in ("parentID", "transformationID"):
         if name in event:
             yield (name,)

@@ -31,6 +31,10 @@ _Pairs = tuple[tuple[str, str], ...]
 _COMPONENT = re.compile(r"(?:[A-Za-z0-9\-_.,:;=!'()*+]|%[0-9A-Fa-f]{2})+")
 _ESCAPED = {char: f"%{ord(char):02X}" for char in '"%&/<>?'}
 _DIGITS = re.compile(r"[0-9]+")
+# The SGTIN most events are made of, when nothing in it needs more than this to be valid:
+# digits where digits go and a serial of 1-20 unescaped URI component characters (all in
+# AI (21)'s character set). Anything else takes the general path below.
+_PLAIN_SGTIN = re.compile(r"urn:epc:id:sgtin:([0-9]{6,12})\.([0-9]+)\.([A-Za-z0-9\-_.,:;=!'()*+]{1,20})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +152,9 @@ def ais_from_epc_urn(urn: str) -> _Pairs:
 
     References: GS1 EPC Tag Data Standard 2.x, sections 6 and 7.
     """
+    plain = _PLAIN_SGTIN.fullmatch(urn)
+    if plain is not None and len(plain[1]) + len(plain[2]) == 13:
+        return (("01", _indicator_first(plain[1], plain[2])), ("21", plain[3]))
     parts = urn.split(":", 4)
     if len(parts) != 5 or parts[:2] != ["urn", "epc"]:
         raise IdentifierError(f"invalid EPC URI {urn!r}: expected urn:epc:id|class|idpat:scheme:…")
