@@ -18,6 +18,7 @@ from trace.cli import (
     epcis,
     keys,
     leads,
+    line,
     ledger,
     mint,
     nfc,
@@ -61,6 +62,7 @@ app.add_typer(pool.app, name="pool")
 app.add_typer(leads.app, name="leads")
 app.add_typer(station.app, name="station")
 app.add_typer(sscc.app, name="sscc")
+app.add_typer(line.app, name="line")
 app.add_typer(staff.app, name="staff")
 app.command("mint")(mint.mint_command)
 app.command("verify")(verify.verify_command)
