@@ -49,10 +49,10 @@ class Console:
         return self.member.principal().can(Permission.MANAGE_BRANDS)
 
 
-def render(request: Request, template: str, *, status: int = 200, console: Console | None = None,
+def render(request: Request, template: str, *, http_status: int = 200, console: Console | None = None,
            **context: Any) -> HTMLResponse:
     html = ENV.get_template(template).render(request=request, console=console, **context)
-    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+    return HTMLResponse(html, status_code=http_status, headers={"Cache-Control": "no-store"})
 
 
 class ConsoleRoute(APIRoute):
@@ -69,7 +69,7 @@ class ConsoleRoute(APIRoute):
             except TraceError as exc:
                 status = status_for(exc)
                 message = str(exc) if status < 500 else "internal error; the server log has the details"
-                return render(request, "error.html", status=status, status_code=status, message=message)
+                return render(request, "error.html", http_status=status, status_code=status, message=message)
 
         return handler
 

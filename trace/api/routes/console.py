@@ -43,7 +43,7 @@ def _criteria(gtin: str, lots: str) -> RecallCriteria:
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, runtime: RuntimeDep, error: str | None = None, status: int = 200) -> Response:
     nonce = secrets.token_urlsafe(16)
-    page = render(request, "login.html", status=status, error=error,
+    page = render(request, "login.html", http_status=status, error=error,
                   csrf=staff.csrf_token(secret(runtime), f"login:{nonce}"))
     set_cookie(request, page, LOGIN_COOKIE, nonce, max_age=3600)
     return page
@@ -109,7 +109,7 @@ def preview_recall(request: Request, console: StaffForm, runtime: RuntimeDep, gt
     try:
         found = recall.preview(runtime.db, console.member.brand, _criteria(gtin, lots))
     except (InvalidInput, NotFound) as exc:
-        return render(request, "recall_new.html", status=400, console=console, form=form, preview=None, error=str(exc))
+        return render(request, "recall_new.html", http_status=400, console=console, form=form, preview=None, error=str(exc))
     return render(request, "recall_new.html", console=console, form=form, preview=found)
 
 
@@ -151,6 +151,6 @@ def lookup_page(request: Request, console: Staff, runtime: RuntimeDep, code: str
         state = tracing.current_state(runtime.db, console.member.brand, code.strip())
         history = tracing.history(runtime.db, console.member.brand, code.strip())
     except (InvalidInput, NotFound) as exc:
-        return render(request, "lookup.html", status=404 if isinstance(exc, NotFound) else 400, console=console,
+        return render(request, "lookup.html", http_status=404 if isinstance(exc, NotFound) else 400, console=console,
                       code=code, state=None, history=(), error=str(exc))
     return render(request, "lookup.html", console=console, code=code, state=asdict(state), history=history)
