@@ -18,14 +18,13 @@ from trace.cli import (
     epcis,
     keys,
     leads,
-    line,
     ledger,
+    line,
     mint,
     nfc,
-    recall,
-    recall,
     pool,
     printing,
+    recall,
     runtime_access,
     serve,
     sscc,
@@ -57,13 +56,12 @@ app.add_typer(bench.app, name="bench")
 app.add_typer(demo.app, name="demo")
 app.add_typer(nfc.app, name="nfc")
 app.add_typer(recall.app, name="recall")
-app.add_typer(recall.app, name="recall")
 app.add_typer(pool.app, name="pool")
 app.add_typer(leads.app, name="leads")
 app.add_typer(station.app, name="station")
+app.add_typer(staff.app, name="staff")
 app.add_typer(sscc.app, name="sscc")
 app.add_typer(line.app, name="line")
-app.add_typer(staff.app, name="staff")
 app.command("mint")(mint.mint_command)
 app.command("verify")(verify.verify_command)
 app.command("print")(printing.print_command)
