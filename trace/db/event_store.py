@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -38,10 +38,52 @@ def rows_by_event_id(session: Session, brand_id: int, event_ids: Sequence[str]) 
 
 
 def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert event rows (all with the same keys); their ids, in order.
+
+    PostgreSQL: the ids are drawn from the sequence first (ascending, in row order), then
+    the rows go in by COPY. SQLite: one driver-level INSERT per row, its rowid read back.
+    """
     if not rows:
         return []
-    result = session.execute(insert(EpcisEventRow).returning(EpcisEventRow.id, sort_by_parameter_order=True), list(rows))
-    return [row[0] for row in result]
+    names = list(rows[0])
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('epcis_event', 'id')) FROM generate_series(1, %s)",
+                           (len(rows),))
+            ids = sorted(row[0] for row in cursor.fetchall())
+            text_rows = "".join(
+                f"{row_id}\t" + "\t".join(_copy_value(row[name]) for name in names) + "\n"
+                for row_id, row in zip(ids, rows))
+            cursor.copy_expert(f"COPY epcis_event (id, {', '.join(names)}) FROM STDIN", io.StringIO(text_rows))
+            return ids
+        processors = _bind_processors(session, EpcisEventRow, names)
+        statement = f"INSERT INTO epcis_event ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        ids = []
+        for row in rows:
+            cursor.execute(statement, [process(row[name]) if process else row[name]
+                                       for name, process in zip(names, processors)])
+            ids.append(cursor.lastrowid)
+        return ids
+    finally:
+        cursor.close()
+
+
+def _bind_processors(session: Session, model: Any, names: Sequence[str]) -> list[Any]:
+    """The dialect's value conversions of ``model``'s columns ``names`` (None: as is), as the ORM applies them."""
+    dialect = session.get_bind().dialect
+    return [model.__table__.c[name].type._cached_bind_processor(dialect) for name in names]
+
+
+def _copy_value(value: Any) -> str:
+    """One value in COPY text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return _copy_text(str(value))
 
 
 def insert_index(session: Session, rows: Sequence[dict[str, Any]]) -> None:
@@ -97,13 +139,10 @@ def upsert_states(session: Session, brand_id: int, states: Sequence[ObjectState]
     if session.get_bind().dialect.name == "postgresql":
         casts = ("int", "text", "text", "bigint", "timestamptz", "text", "text", "text", "text", "text", "text", "text",
                  "timestamptz")
-        values = {name: [] for name in _UPSERT_COLUMNS}
-        for state in states:
-            values["brand_id"].append(brand_id)
-            values["epc_key"].append(state.key)
-            for name in _STATE_FIELDS:
-                values[name].append(getattr(state, name))
-            values["updated_at"].append(now)
+        columns_of = {"brand_id": [brand_id] * len(states), "epc_key": [state.key for state in states],
+                      **{name: [getattr(state, name) for state in states] for name in _STATE_FIELDS},
+                      "updated_at": [now] * len(states)}
+        values = {name: pg_array(column) for name, column in columns_of.items()}
         arrays = ", ".join(f"CAST(:{name} AS {cast}[])" for name, cast in zip(_UPSERT_COLUMNS, casts))
         session.execute(text(f"INSERT INTO epc_state ({columns}) SELECT * FROM unnest({arrays}) {conflict}"), values)
         return
@@ -117,6 +156,20 @@ def upsert_states(session: Session, brand_id: int, states: Sequence[ObjectState]
                            f"{conflict}", rows)
     finally:
         cursor.close()
+
+
+def pg_array(values: Iterable[Any]) -> str:
+    """A PostgreSQL array literal of the values' text forms (NULL for None), for ``CAST(:p AS type[])``.
+
+    One string parameter per column: the server reads it with the array input function,
+    instead of one cast expression per element (PostgreSQL docs: Arrays, "Array Value Input").
+    """
+    return "{" + ",".join("NULL" if value is None else _array_item(value) for value in values) + "}"
+
+
+def _array_item(value: Any) -> str:
+    text = value.isoformat() if isinstance(value, datetime) else str(value)
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def descendants_of(session: Session, brand_id: int, keys: Iterable[str]) -> list[str]:
