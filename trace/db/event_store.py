@@ -114,11 +114,17 @@ def _copy_text(value: str) -> str:
 
 def load_states(session: Session, brand_id: int, keys: Iterable[str]) -> dict[str, ObjectState]:
     keys = sorted(set(keys))
+    columns = [EpcState.__table__.c[name] for name in ("epc_key", *_STATE_FIELDS)]
+    if session.get_bind().dialect.name == "postgresql":  # one array parameter, however many keys
+        chunks = [select(*columns).where(EpcState.brand_id == brand_id,
+                                         text("epc_key = ANY(CAST(:keys AS text[]))").bindparams(keys=pg_array(keys)))]
+    else:
+        chunks = [select(*columns).where(EpcState.brand_id == brand_id, EpcState.epc_key.in_(keys[start:start + 500]))
+                  for start in range(0, len(keys), 500)]
     states: dict[str, ObjectState] = {}
-    for start in range(0, len(keys), 500):
-        for row in session.scalars(select(EpcState).where(EpcState.brand_id == brand_id,
-                                                          EpcState.epc_key.in_(keys[start:start + 500]))):
-            states[row.epc_key] = ObjectState(key=row.epc_key, **{f: getattr(row, f) for f in _STATE_FIELDS})
+    for statement in chunks if keys else ():
+        for key, *values in session.execute(statement):
+            states[key] = ObjectState(key=key, **dict(zip(_STATE_FIELDS, values)))
     return states
 
 
@@ -164,17 +170,29 @@ def pg_array(values: Iterable[Any]) -> str:
     One string parameter per column: the server reads it with the array input function,
     instead of one cast expression per element (PostgreSQL docs: Arrays, "Array Value Input").
     """
-    return "{" + ",".join("NULL" if value is None else _array_item(value) for value in values) + "}"
-
-
-def _array_item(value: Any) -> str:
-    text = value.isoformat() if isinstance(value, datetime) else str(value)
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    items = []
+    for value in values:
+        if value is None:
+            items.append("NULL")
+            continue
+        text = value if isinstance(value, str) else value.isoformat() if isinstance(value, datetime) else str(value)
+        if "\\" in text or '"' in text:
+            text = text.replace("\\", "\\\\").replace('"', '\\"')
+        items.append(f'"{text}"')
+    return "{" + ",".join(items) + "}"
 
 
 def descendants_of(session: Session, brand_id: int, keys: Iterable[str]) -> list[str]:
     """Every object inside any of ``keys``, recursively (cases in a pallet, items in the cases)."""
     keys = sorted(set(keys))
+    if not keys:
+        return []
+    if session.get_bind().dialect.name == "postgresql":  # one array parameter, however many keys
+        return list(session.scalars(text(
+            "WITH RECURSIVE inside(k) AS ("
+            " SELECT epc_key FROM epc_state WHERE brand_id = :b AND parent_key = ANY(CAST(:keys AS text[]))"
+            " UNION SELECT s.epc_key FROM epc_state s JOIN inside ON s.parent_key = inside.k WHERE s.brand_id = :b)"
+            " SELECT k FROM inside"), {"b": brand_id, "keys": pg_array(keys)}))
     found: list[str] = []
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
