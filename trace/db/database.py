@@ -36,8 +36,24 @@ def _sqlite_pragmas(dbapi_connection: Any) -> None:
     cursor.close()
 
 
+# Connections kept open per process. The server runs sync endpoints on up to 40 threads; with
+# SQLAlchemy's default (5 kept, 10 overflow) every checkout beyond the fifth opens a fresh
+# connection and closes it on return: under concurrent verifications that churn (a new
+# PostgreSQL backend each time) was a large part of the latency tail.
+POOL_SIZE = 20
+POOL_OVERFLOW = 20
+
+
+def _pooled(url: str) -> bool:
+    """Whether SQLAlchemy gives ``url`` a QueuePool (in-memory SQLite gets a single-connection pool)."""
+    return not (url.startswith("sqlite") and (url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url))
+
+
 def make_engine(url: str, **options: Any) -> Engine:
     """An engine for ``url`` with Tracemark's per-database settings applied."""
+    if _pooled(url) and "poolclass" not in options:
+        options.setdefault("pool_size", POOL_SIZE)
+        options.setdefault("max_overflow", POOL_OVERFLOW)
     if url.startswith("sqlite"):
         engine = create_engine(url, **options)
         event.listen(engine, "connect", _sqlite_connect)
