@@ -331,6 +331,111 @@ def leaf_columns(session: Session, brand_id: int) -> tuple[list[int], list[int],
     return list(indexes), list(entry_ids), list(hashes), matches
 
 
+_CHUNK_BITS = 16  # bulk audit reads: one row per 65,536 leaves or nodes, one bytea each
+
+
+@dataclass(frozen=True, slots=True)
+class LeafSummary:
+    """A whole ledger's leaves read in bulk (PostgreSQL): what the audit checks first.
+
+    ``contiguous``: the leaf indexes are exactly 0..n-1 (with the primary key); ``matches``:
+    every leaf hash equals SHA-256(0x00 || its entry); ``in_order``: the leaves name the
+    recorded entries up to the head's last one, in recording order, each once.
+    """
+
+    leaf_hashes: list[bytes]
+    contiguous: bool
+    matches: bool
+    in_order: bool
+
+
+def leaf_summary(session: Session, brand_id: int, up_to_id: int) -> LeafSummary | None:
+    """PostgreSQL: the leaves as a :class:`LeafSummary`, read as a few rows of concatenated
+    columns (no per-row work on the client); None on SQLite (use :func:`leaf_columns`).
+
+    No join: if the leaves name the recorded entries in recording order (their entry ids,
+    in leaf order, are the recorded ids in id order), every leaf hash matches its entry
+    exactly when the leaf hashes in leaf order are the entries' SHA-256(0x00 || entry) in
+    id order. Both sides are read in chunks along their indexes; the aggregates' ORDER BY
+    keeps the order guaranteed (their sorts get presorted input and enough memory).
+    """
+    if not _is_postgres(session):
+        return None
+    session.execute(text("SET LOCAL work_mem = '64MB'"))
+    chunk = 1 << _CHUNK_BITS
+    leaf_chunks = []
+    after = -(1 << 63)
+    while True:
+        (count, low, high, hashes, entry_ids), = _raw_rows(
+            session,
+            "SELECT count(*), min(leaf_index), max(leaf_index), string_agg(leaf_hash, ''::bytea ORDER BY leaf_index), "
+            "string_agg(int8send(entry_id), ''::bytea ORDER BY leaf_index) FROM (SELECT leaf_index, leaf_hash, entry_id "
+            "FROM ledger_leaf WHERE brand_id = %s AND leaf_index >= %s ORDER BY leaf_index LIMIT %s) AS s",
+            "", (brand_id, after, chunk))
+        if not count:
+            break
+        leaf_chunks.append((count, low, high, hashes, entry_ids))
+        if count < chunk:
+            break
+        after = high + 1
+    entry_chunks = []
+    after = -(1 << 63)  # every id, even one an operator slipped in below the sequence's range
+    while True:
+        (count, high, ids, digests), = _raw_rows(
+            session,
+            "SELECT count(*), max(id), string_agg(int8send(id), ''::bytea ORDER BY id), "
+            "string_agg(sha256(CAST('\\x00' AS bytea) || entry), ''::bytea ORDER BY id) FROM (SELECT id, entry "
+            "FROM ledger_entry WHERE brand_id = %s AND id >= %s AND id <= %s ORDER BY id LIMIT %s) AS s",
+            "", (brand_id, after, up_to_id, chunk))
+        if not count:
+            break
+        entry_chunks.append((ids, digests))
+        if count < chunk:
+            break
+        after = high + 1
+    size = sum(c[0] for c in leaf_chunks)
+    hashes = b"".join(c[3] for c in leaf_chunks)
+    expected_low = 0
+    contiguous = len(hashes) == 32 * size
+    for count, low, high, _, _ in leaf_chunks:
+        contiguous = contiguous and low == expected_low and high == low + count - 1
+        expected_low = high + 1
+    in_order = b"".join(c[4] for c in leaf_chunks) == b"".join(c[0] for c in entry_chunks)
+    return LeafSummary(
+        leaf_hashes=[hashes[i:i + 32] for i in range(0, len(hashes), 32)],
+        contiguous=contiguous,
+        matches=in_order and hashes == b"".join(c[1] for c in entry_chunks),
+        in_order=in_order,
+    )
+
+
+def nodes_match(session: Session, brand_id: int, levels: Sequence[Sequence[bytes]]) -> bool | None:
+    """PostgreSQL: whether the stored nodes are exactly ``levels[1:]`` (every level's
+    indexes 0..len-1 with these hashes, and nothing else), read a few concatenated rows
+    per level; None on SQLite (compare level by level)."""
+    if not _is_postgres(session):
+        return None
+    rows = _raw_rows(
+        session,
+        f"SELECT level, node_index >> {_CHUNK_BITS}, count(*), min(node_index), max(node_index), "
+        "string_agg(hash, ''::bytea ORDER BY node_index) FROM ledger_node WHERE brand_id = %s "
+        f"GROUP BY level, node_index >> {_CHUNK_BITS} ORDER BY level, node_index >> {_CHUNK_BITS}",
+        "", (brand_id,))
+    stored: dict[int, list[tuple]] = {}
+    for row in rows:
+        stored.setdefault(row[0], []).append(row)
+    if set(stored) != set(range(1, len(levels))):
+        return False
+    for level, chunks in stored.items():
+        want = levels[level]
+        for i, (_, chunk, count, low, high, _) in enumerate(chunks):
+            if (chunk, low) != (i, i << _CHUNK_BITS) or high != low + count - 1:
+                return False
+        if sum(row[2] for row in chunks) != len(want) or b"".join(row[5] for row in chunks) != b"".join(want):
+            return False
+    return True
+
+
 def entries_of_kinds(session: Session, brand_id: int, kinds: Sequence[str], up_to_id: int) -> list[tuple[int, str, str, bytes]]:
     """(id, kind, ref, entry) of the brand's entries of the given kinds, up to ``up_to_id``."""
     if not kinds:

@@ -99,29 +99,43 @@ def sequence(db: Database, brand: str, *, wait: bool = True, max_batch: int = SE
     will take these entries too): writers call it this way after they commit.
     """
     total = 0
+    brand_id: int | None = None
     while True:
         with db.transaction() as session:
-            brand_row = brand_by_slug(session, brand)
-            if not ledger_store.lock_for_sequencing(session, brand_row.id, wait=wait):
+            if brand_id is None:
+                brand_id = brand_by_slug(session, brand).id
+            if not ledger_store.lock_for_sequencing(session, brand_id, wait=wait):
                 return total
-            head = ledger_store.head_for_update(session, brand_row.id)
-            if head is None:
+            state = ledger_store.sequencing_state(session, brand_id, max_batch)
+            if state is None:
                 return total
-            pending = ledger_store.pending_entries(session, brand_row.id, head.last_entry_id, max_batch)
+            size, root, _, pending = state
             if not pending:
                 return total
-            compact = _compact_range(session, brand_row.id, head.size)
+            compact = _compact_range(db, session, brand_id, size, root)
             leaf_hashes = [leaf_hash for _, leaf_hash in pending]
             new_nodes = compact.extend(leaf_hashes)
-            ledger_store.write_tree(session, brand_row.id, head.size, [entry_id for entry_id, _ in pending],
+            ledger_store.write_tree(session, brand_id, size, [entry_id for entry_id, _ in pending],
                                     leaf_hashes, new_nodes)
-            ledger_store.advance_head(head, size=compact.size, root=compact.root(), last_entry_id=pending[-1][0])
+            ledger_store.set_head(session, brand_id, size=compact.size, root=compact.root(),
+                                  last_entry_id=pending[-1][0])
             total += len(pending)
+        # Committed: the range is the head's now, and the next batch starts from it.
+        _COMPACT_RANGES[(db.engine.url.render_as_string(), brand_id)] = compact.copy()
         if len(pending) < max_batch:
             return total
 
 
-def _compact_range(session: Session, brand_id: int, size: int) -> CompactRange:
+_COMPACT_RANGES: dict[tuple[str, int], CompactRange] = {}
+"""The compact range of each brand's head as this process last committed it. A range is
+only used for the head of the same size and root (a tree of that size and root has only
+that range), so another process sequencing in between just means reading it again."""
+
+
+def _compact_range(db: Database, session: Session, brand_id: int, size: int, root: bytes) -> CompactRange:
+    cached = _COMPACT_RANGES.pop((db.engine.url.render_as_string(), brand_id), None)
+    if cached is not None and cached.size == size and cached.root() == root:
+        return cached
     addresses = range_nodes(0, size)
     fetched = ledger_store.fetch_nodes(session, brand_id, addresses)
     return CompactRange.from_hashes(size, [fetched[(a[0], a[1])] for a in addresses])
@@ -192,8 +206,22 @@ def _tree_size(log: LedgerLog, size: int | None) -> int:
 def inclusion(db: Database, brand: str, ref: str, *, size: int | None = None) -> InclusionProof:
     """The inclusion proof of the entry ``ref`` in the tree of ``size`` leaves (default: current).
 
-    Two round trips: the head with the entry's leaf, then every node the proof needs.
+    PostgreSQL: one statement in autocommit (no BEGIN/ROLLBACK round trips) fetches the
+    head, the entry's leaf and every node the proof can need. SQLite: two statements, the
+    head with the entry's leaf, then every node the proof needs.
     """
+    if db.dialect == "postgresql":
+        with ledger_store.autocommit_connection(db.engine) as connection:
+            context, fetched = ledger_store.proof_bundle(connection, brand, ref, size)
+            if context is None:
+                with db.reading() as session:
+                    slug = brand_by_slug(session, brand).slug  # NotFound for an unknown brand
+                if slug != brand:
+                    context, fetched = ledger_store.proof_bundle(connection, slug, ref, size)
+                if context is None:
+                    raise NotFound(f"brand {brand!r} has no ledger yet")
+                brand = slug
+            return _inclusion_from(brand, ref, size, context, fetched)
     with db.reading() as session:
         context = ledger_store.proof_context(session, brand, ref)
         if context is None:
@@ -204,22 +232,38 @@ def inclusion(db: Database, brand: str, ref: str, *, size: int | None = None) ->
             if context is None:
                 raise NotFound(f"brand {brand!r} has no ledger yet")
             brand = slug
-        if context.entry_id is None:
-            raise NotFound(f"unknown ledger entry {ref!r} for brand {brand!r}")
-        if context.leaf_index is None or context.leaf_hash is None:
-            raise Conflict(f"ledger entry {ref!r} is not sequenced yet: publish a checkpoint first")
+        _check_inclusion(brand, ref, size, context)
+        assert context.leaf_index is not None
         tree_size = context.tree_size if size is None else size
-        if not 0 < tree_size <= context.tree_size:
-            raise InvalidInput(f"invalid tree size {size}: expected 1 to {context.tree_size}")
-        if context.leaf_index >= tree_size:
-            raise InvalidInput(f"entry {ref!r} is leaf {context.leaf_index}, not inside a tree of {tree_size} leaves")
         plan = inclusion_proof_nodes(context.leaf_index, tree_size)
         roots = [] if tree_size == context.tree_size else range_nodes(0, tree_size)
         fetched = ledger_store.fetch_nodes_fast(session, context.brand_id, [*plan.nodes, *roots])
-        root = context.root_hash if not roots else root_from_perfect_nodes(tree_size, fetched)
-        return InclusionProof(brand=brand, ref=ref, leaf_index=context.leaf_index, tree_size=tree_size,
-                              leaf_hash=context.leaf_hash, root_hash=root, proof=tuple(assemble_proof(plan, fetched)),
-                              entry=context.entry or b"")
+        return _inclusion_from(brand, ref, size, context, fetched)
+
+
+def _check_inclusion(brand: str, ref: str, size: int | None, context: ledger_store.ProofContext) -> None:
+    if context.entry_id is None:
+        raise NotFound(f"unknown ledger entry {ref!r} for brand {brand!r}")
+    if context.leaf_index is None or context.leaf_hash is None:
+        raise Conflict(f"ledger entry {ref!r} is not sequenced yet: publish a checkpoint first")
+    tree_size = context.tree_size if size is None else size
+    if not 0 < tree_size <= context.tree_size:
+        raise InvalidInput(f"invalid tree size {size}: expected 1 to {context.tree_size}")
+    if context.leaf_index >= tree_size:
+        raise InvalidInput(f"entry {ref!r} is leaf {context.leaf_index}, not inside a tree of {tree_size} leaves")
+
+
+def _inclusion_from(brand: str, ref: str, size: int | None, context: ledger_store.ProofContext,
+                    fetched: dict[tuple[int, int], bytes]) -> InclusionProof:
+    """The proof of a checked context from the stored nodes fetched for it."""
+    _check_inclusion(brand, ref, size, context)
+    assert context.leaf_index is not None and context.leaf_hash is not None
+    tree_size = context.tree_size if size is None else size
+    plan = inclusion_proof_nodes(context.leaf_index, tree_size)
+    root = context.root_hash if tree_size == context.tree_size else root_from_perfect_nodes(tree_size, fetched)
+    return InclusionProof(brand=brand, ref=ref, leaf_index=context.leaf_index, tree_size=tree_size,
+                          leaf_hash=context.leaf_hash, root_hash=root, proof=tuple(assemble_proof(plan, fetched)),
+                          entry=context.entry or b"")
 
 
 def consistency(db: Database, brand: str, old_size: int, new_size: int | None = None) -> ConsistencyProof:

@@ -143,7 +143,14 @@ def _check_root(name: str, checkpoint: Checkpoint, levels: list[list[bytes]], si
 
 
 def _leaves(session: Session, brand_id: int, brand: str, log: LedgerLog) -> tuple[list[bytes], int]:
-    """Check leaves against entries and entries against their records; return the leaf hashes."""
+    """Check leaves against entries and entries against their records; return the leaf hashes.
+
+    PostgreSQL checks the whole ledger in bulk first; only a failed check reads the
+    columns row by row to name the first bad row.
+    """
+    summary = ledger_store.leaf_summary(session, brand_id, log.last_entry_id)
+    if summary is not None and summary.contiguous and summary.matches and summary.in_order:
+        return summary.leaf_hashes, _rebuild_entries(session, brand_id, log)
     indexes, entry_ids, leaf_hashes, matches = ledger_store.leaf_columns(session, brand_id)
     if indexes != list(range(len(indexes))):
         at = _first_difference(indexes, range(len(indexes)))
@@ -161,15 +168,21 @@ def _leaves(session: Session, brand_id: int, brand: str, log: LedgerLog) -> tupl
                                f"names entry {entry_ids[at]}, but entry {recorded[at] if at < len(recorded) else 'none'} "
                                "comes next in recording order (missing, extra or reordered rows)")
         raise AuditFailure(f"ledger_entry id={recorded[at]}", "recorded but has no leaf")
+    return leaf_hashes, _rebuild_entries(session, brand_id, log)
+
+
+def _rebuild_entries(session: Session, brand_id: int, log: LedgerLog) -> int:
     rebuilt = 0
     for entry_id, kind, ref, entry in ledger_store.entries_of_kinds(session, brand_id, list(SOURCES), log.last_entry_id):
         if SOURCES[kind](session, ref) != entry:
             raise AuditFailure(f"ledger_entry id={entry_id} ({ref})", "does not match the stored record it describes")
         rebuilt += 1
-    return leaf_hashes, rebuilt
+    return rebuilt
 
 
 def _compare_nodes(session: Session, brand_id: int, levels: list[list[bytes]]) -> int:
+    if ledger_store.nodes_match(session, brand_id, levels):
+        return sum(len(level) for level in levels[1:])
     expected = 0
     for level in range(1, len(levels)):
         indexes, hashes = ledger_store.node_level(session, brand_id, level)
