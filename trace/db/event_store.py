@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -93,9 +94,11 @@ def insert_index(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     cursor = session.connection().connection.driver_connection.cursor()
     try:
         if session.get_bind().dialect.name == "postgresql":
+            stamps: dict[int, str] = {}  # the rows of one event share its time: written once
             text_rows = "".join(
                 f"{r['event_row_id']}\t{r['role']}\t{_copy_text(r['epc_key'])}\t{r['brand_id']}\t"
-                f"{r['event_time'].isoformat()}\n" for r in rows)
+                f"{stamps.get(r['event_row_id']) or stamps.setdefault(r['event_row_id'], r['event_time'].isoformat())}\n"
+                for r in rows)
             cursor.copy_expert("COPY epcis_event_epc (event_row_id, role, epc_key, brand_id, event_time) FROM STDIN",
                                io.StringIO(text_rows))
             return
@@ -114,18 +117,21 @@ def _copy_text(value: str) -> str:
 
 def load_states(session: Session, brand_id: int, keys: Iterable[str]) -> dict[str, ObjectState]:
     keys = sorted(set(keys))
+    if not keys:
+        return {}
     columns = [EpcState.__table__.c[name] for name in ("epc_key", *_STATE_FIELDS)]
-    if session.get_bind().dialect.name == "postgresql":  # one array parameter, however many keys
-        chunks = [select(*columns).where(EpcState.brand_id == brand_id,
-                                         text("epc_key = ANY(CAST(:keys AS text[]))").bindparams(keys=pg_array(keys)))]
-    else:
-        chunks = [select(*columns).where(EpcState.brand_id == brand_id, EpcState.epc_key.in_(keys[start:start + 500]))
-                  for start in range(0, len(keys), 500)]
-    states: dict[str, ObjectState] = {}
-    for statement in chunks if keys else ():
-        for key, *values in session.execute(statement):
-            states[key] = ObjectState(key=key, **dict(zip(_STATE_FIELDS, values)))
-    return states
+    member, values = _one_of(session, keys)
+    statement = select(*columns).where(EpcState.brand_id == brand_id, text(f"epc_key {member}").bindparams(keys=values))
+    return {key: ObjectState(key=key, **dict(zip(_STATE_FIELDS, values)))
+            for key, *values in session.execute(statement)}
+
+
+def _one_of(session: Session, keys: Sequence[str]) -> tuple[str, str]:
+    """``IN``-like SQL matching any of ``keys`` and its one parameter ``:keys``, however many keys:
+    an array on PostgreSQL, a JSON array read by ``json_each`` on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        return "= ANY(CAST(:keys AS text[]))", pg_array(keys)
+    return "IN (SELECT value FROM json_each(:keys))", json.dumps(list(keys))
 
 
 _UPSERT_COLUMNS = ("brand_id", "epc_key", *_STATE_FIELDS, "updated_at")
@@ -171,10 +177,15 @@ def pg_array(values: Iterable[Any]) -> str:
     instead of one cast expression per element (PostgreSQL docs: Arrays, "Array Value Input").
     """
     items = []
+    last: Any = None
     for value in values:
         if value is None:
             items.append("NULL")
             continue
+        if value is last:  # runs of one value (a timestamp per event, "now"): written once
+            items.append(items[-1])
+            continue
+        last = value
         text = value if isinstance(value, str) else value.isoformat() if isinstance(value, datetime) else str(value)
         if "\\" in text or '"' in text:
             text = text.replace("\\", "\\\\").replace('"', '\\"')
@@ -187,23 +198,12 @@ def descendants_of(session: Session, brand_id: int, keys: Iterable[str]) -> list
     keys = sorted(set(keys))
     if not keys:
         return []
-    if session.get_bind().dialect.name == "postgresql":  # one array parameter, however many keys
-        return list(session.scalars(text(
-            "WITH RECURSIVE inside(k) AS ("
-            " SELECT epc_key FROM epc_state WHERE brand_id = :b AND parent_key = ANY(CAST(:keys AS text[]))"
-            " UNION SELECT s.epc_key FROM epc_state s JOIN inside ON s.parent_key = inside.k WHERE s.brand_id = :b)"
-            " SELECT k FROM inside"), {"b": brand_id, "keys": pg_array(keys)}))
-    found: list[str] = []
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        marks = ", ".join(f":k{i}" for i in range(len(chunk)))
-        rows = session.execute(text(
-            "WITH RECURSIVE inside(k) AS ("
-            f" SELECT epc_key FROM epc_state WHERE brand_id = :b AND parent_key IN ({marks})"
-            " UNION SELECT s.epc_key FROM epc_state s JOIN inside ON s.parent_key = inside.k WHERE s.brand_id = :b)"
-            " SELECT k FROM inside"), {"b": brand_id, **{f"k{i}": key for i, key in enumerate(chunk)}})
-        found.extend(row[0] for row in rows)
-    return found
+    member, values = _one_of(session, keys)
+    return list(session.scalars(text(
+        "WITH RECURSIVE inside(k) AS ("
+        f" SELECT epc_key FROM epc_state WHERE brand_id = :b AND parent_key {member}"
+        " UNION SELECT s.epc_key FROM epc_state s JOIN inside ON s.parent_key = inside.k WHERE s.brand_id = :b)"
+        " SELECT k FROM inside"), {"b": brand_id, "keys": values}))
 
 
 def state_of(session: Session, brand_id: int, key: str) -> EpcState | None:

@@ -95,10 +95,10 @@ class EpcisIdentifier:
         return epc_urn_from_ais(self.ais, company_prefix_length=company_prefix_length)
 
 
-# The AI sequences that make a valid Digital Link path: a primary key alone or with one of
-# its qualifiers (every form an EPC URN or a constrained Digital Link reduces to).
+# The AIs of a valid Digital Link path: a primary key alone (its AI) or with one of its
+# qualifiers (the pair); every form an EPC URN or a constrained Digital Link reduces to.
 _VALID_PATHS = frozenset(
-    {(key,) for key in PRIMARY_KEYS}
+    set(PRIMARY_KEYS)
     | {(key, qualifier) for key, alternatives in PRIMARY_KEYS.items()
        for alternative in alternatives for qualifier in alternative}
 )
@@ -107,7 +107,7 @@ _VALID_PATHS = frozenset(
 def _canonical_digital_link(ais: tuple[tuple[str, str], ...]) -> str:
     # The values were checked when the identifier was parsed: a known valid path is only
     # written out; anything else goes through DigitalLink's own checks.
-    if tuple(ai for ai, _ in ais) in _VALID_PATHS:
+    if (ais[0][0] if len(ais) == 1 else (ais[0][0], ais[1][0]) if len(ais) == 2 else None) in _VALID_PATHS:
         return path_uri(CANONICAL_STEM, ais)
     return DigitalLink(CANONICAL_STEM, ais[0], ais[1:]).as_uri()
 
