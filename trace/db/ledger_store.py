@@ -15,7 +15,8 @@ from __future__ import annotations
 import io
 from contextlib import contextmanager
 from hashlib import sha256
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -334,22 +335,42 @@ def leaf_columns(session: Session, brand_id: int) -> tuple[list[int], list[int],
 _CHUNK_BITS = 16  # bulk audit reads: one row per 65,536 leaves or nodes, one bytea each
 
 
-@dataclass(frozen=True, slots=True)
 class LeafSummary:
     """A whole ledger's leaves read in bulk (PostgreSQL): what the audit checks first.
 
     ``contiguous``: the leaf indexes are exactly 0..n-1 (with the primary key); ``matches``:
     every leaf hash equals SHA-256(0x00 || its entry); ``in_order``: the leaves name the
-    recorded entries up to the head's last one, in recording order, each once.
+    recorded entries up to the head's last one, in recording order, each once. The entry
+    side (:func:`entry_digests`) is only asked for when ``matches`` or ``in_order`` is.
     """
 
-    leaf_hashes: list[bytes]
-    contiguous: bool
-    matches: bool
-    in_order: bool
+    def __init__(self, leaf_hashes: list[bytes], contiguous: bool, hashes: bytes, entry_ids: bytes,
+                 entries: Callable[[], tuple[bytes, bytes]]) -> None:
+        self.leaf_hashes = leaf_hashes
+        self.contiguous = contiguous
+        self._hashes = hashes
+        self._entry_ids = entry_ids
+        self._entries = entries
+        self._verdict: tuple[bool, bool] | None = None
+
+    def _check(self) -> tuple[bool, bool]:
+        if self._verdict is None:
+            recorded_ids, digests = self._entries()
+            in_order = self._entry_ids == recorded_ids
+            self._verdict = (in_order, in_order and self._hashes == digests)
+        return self._verdict
+
+    @property
+    def in_order(self) -> bool:
+        return self._check()[0]
+
+    @property
+    def matches(self) -> bool:
+        return self._check()[1]
 
 
-def leaf_summary(session: Session, brand_id: int, up_to_id: int) -> LeafSummary | None:
+def leaf_summary(session: Session, brand_id: int, up_to_id: int,
+                 entries: Callable[[], tuple[bytes, bytes]] | None = None) -> LeafSummary | None:
     """PostgreSQL: the leaves as a :class:`LeafSummary`, read as a few rows of concatenated
     columns (no per-row work on the client); None on SQLite (use :func:`leaf_columns`).
 
@@ -358,6 +379,7 @@ def leaf_summary(session: Session, brand_id: int, up_to_id: int) -> LeafSummary 
     exactly when the leaf hashes in leaf order are the entries' SHA-256(0x00 || entry) in
     id order. Both sides are read in chunks along their indexes; the aggregates' ORDER BY
     keeps the order guaranteed (their sorts get presorted input and enough memory).
+    ``entries`` gives :func:`entry_digests` when the caller reads it elsewhere (in parallel).
     """
     if not _is_postgres(session):
         return None
@@ -378,21 +400,13 @@ def leaf_summary(session: Session, brand_id: int, up_to_id: int) -> LeafSummary 
         if count < chunk:
             break
         after = high + 1
-    entry_chunks = []
-    after = -(1 << 63)  # every id, even one an operator slipped in below the sequence's range
-    while True:
-        (count, high, ids, digests), = _raw_rows(
-            session,
-            "SELECT count(*), max(id), string_agg(int8send(id), ''::bytea ORDER BY id), "
-            "string_agg(sha256(CAST('\\x00' AS bytea) || entry), ''::bytea ORDER BY id) FROM (SELECT id, entry "
-            "FROM ledger_entry WHERE brand_id = %s AND id >= %s AND id <= %s ORDER BY id LIMIT %s) AS s",
-            "", (brand_id, after, up_to_id, chunk))
-        if not count:
-            break
-        entry_chunks.append((ids, digests))
-        if count < chunk:
-            break
-        after = high + 1
+    if entries is None:
+        def entries() -> tuple[bytes, bytes]:
+            cursor = session.connection().connection.driver_connection.cursor()
+            try:
+                return _entry_digests(cursor, brand_id, up_to_id)
+            finally:
+                cursor.close()
     size = sum(c[0] for c in leaf_chunks)
     hashes = b"".join(c[3] for c in leaf_chunks)
     expected_low = 0
@@ -400,13 +414,46 @@ def leaf_summary(session: Session, brand_id: int, up_to_id: int) -> LeafSummary 
     for count, low, high, _, _ in leaf_chunks:
         contiguous = contiguous and low == expected_low and high == low + count - 1
         expected_low = high + 1
-    in_order = b"".join(c[4] for c in leaf_chunks) == b"".join(c[0] for c in entry_chunks)
-    return LeafSummary(
-        leaf_hashes=[hashes[i:i + 32] for i in range(0, len(hashes), 32)],
-        contiguous=contiguous,
-        matches=in_order and hashes == b"".join(c[1] for c in entry_chunks),
-        in_order=in_order,
-    )
+    return LeafSummary([hashes[i:i + 32] for i in range(0, len(hashes), 32)], contiguous, hashes,
+                       b"".join(c[4] for c in leaf_chunks), entries)
+
+
+def entry_digests(engine: Engine, brand_id: int, up_to_id: int) -> tuple[bytes, bytes]:
+    """PostgreSQL, on a connection of its own (the audit runs it beside its other reads):
+    the ids of the brand's entries up to ``up_to_id`` as 8-byte big-endian integers and
+    their SHA-256(0x00 || entry), both concatenated in id order."""
+    with autocommit_connection(engine) as connection:
+        cursor = connection.driver_connection.cursor()
+        try:
+            cursor.execute("SET work_mem = '64MB'")
+            try:
+                return _entry_digests(cursor, brand_id, up_to_id)
+            finally:
+                cursor.execute("RESET work_mem")
+        finally:
+            cursor.close()
+
+
+def _entry_digests(cursor: Any, brand_id: int, up_to_id: int) -> tuple[bytes, bytes]:
+    chunk = 1 << _CHUNK_BITS
+    ids: list[bytes] = []
+    digests: list[bytes] = []
+    after = -(1 << 63)  # every id, even one an operator slipped in below the sequence's range
+    while True:
+        cursor.execute(
+            "SELECT count(*), max(id), string_agg(int8send(id), ''::bytea ORDER BY id), "
+            "string_agg(sha256(CAST('\\x00' AS bytea) || entry), ''::bytea ORDER BY id) FROM (SELECT id, entry "
+            "FROM ledger_entry WHERE brand_id = %s AND id >= %s AND id <= %s ORDER BY id LIMIT %s) AS s",
+            (brand_id, after, up_to_id, chunk))
+        (count, high, id_bytes, digest_bytes), = cursor.fetchall()
+        if not count:
+            break
+        ids.append(id_bytes)
+        digests.append(digest_bytes)
+        if count < chunk:
+            break
+        after = high + 1
+    return b"".join(ids), b"".join(digests)
 
 
 def nodes_match(session: Session, brand_id: int, levels: Sequence[Sequence[bytes]]) -> bool | None:

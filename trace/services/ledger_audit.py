@@ -14,6 +14,7 @@ searched for row by row, so the audit costs little more than the hashing itself.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -94,9 +95,22 @@ def audit(db: Database, brand: str, *, external_checkpoint: str | None = None) -
         vkey = verifier_key_string(log.origin, Ed25519PublicKey.from_public_bytes(bytes(log.public_key)))
         checkpoints = _signed_checkpoints(session, brand_row.id, vkey)
         external = _open(external_checkpoint, vkey, "external checkpoint") if external_checkpoint else None
-        leaf_hashes, rebuilt = _leaves(session, brand_row.id, brand, log)
-        levels = perfect_levels(leaf_hashes)
-        nodes = _compare_nodes(session, brand_row.id, levels)
+        if db.dialect == "postgresql":
+            # The entries' hashes are PostgreSQL's part of the work: a second connection
+            # computes them while this one reads leaves and nodes and Python builds the tree.
+            with ThreadPoolExecutor(1) as pool:
+                entries = pool.submit(ledger_store.entry_digests, db.engine, brand_row.id, log.last_entry_id)
+                summary = ledger_store.leaf_summary(session, brand_row.id, log.last_entry_id, entries.result)
+                levels = perfect_levels(summary.leaf_hashes) if summary is not None else []
+                nodes_match = bool(levels) and bool(ledger_store.nodes_match(session, brand_row.id, levels))
+                if summary is not None:
+                    summary.in_order  # noqa: B018  (waits for the entries, inside the pool's lifetime)
+        else:
+            summary, nodes_match = None, False
+        leaf_hashes, rebuilt = _leaves(session, brand_row.id, brand, log, summary)
+        if summary is None or leaf_hashes is not summary.leaf_hashes:
+            levels = perfect_levels(leaf_hashes)
+        nodes = sum(len(level) for level in levels[1:]) if nodes_match else _compare_nodes(session, brand_row.id, levels)
         size = len(leaf_hashes)
         root = root_from_levels(levels, size)
         if size != log.size or root != bytes(log.root_hash):
@@ -142,13 +156,13 @@ def _check_root(name: str, checkpoint: Checkpoint, levels: list[list[bytes]], si
         raise AuditFailure(name, f"root at size {checkpoint.size} differs from the recomputed tree")
 
 
-def _leaves(session: Session, brand_id: int, brand: str, log: LedgerLog) -> tuple[list[bytes], int]:
+def _leaves(session: Session, brand_id: int, brand: str, log: LedgerLog,
+            summary: ledger_store.LeafSummary | None) -> tuple[list[bytes], int]:
     """Check leaves against entries and entries against their records; return the leaf hashes.
 
     PostgreSQL checks the whole ledger in bulk first; only a failed check reads the
     columns row by row to name the first bad row.
     """
-    summary = ledger_store.leaf_summary(session, brand_id, log.last_entry_id)
     if summary is not None and summary.contiguous and summary.matches and summary.in_order:
         return summary.leaf_hashes, _rebuild_entries(session, brand_id, log)
     indexes, entry_ids, leaf_hashes, matches = ledger_store.leaf_columns(session, brand_id)
