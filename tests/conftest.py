@@ -86,6 +86,14 @@ def db(database_url: str) -> Iterator[Database]:
     database.dispose()
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium for every browser test of the session (one Playwright per process)."""
+    from support.browser import launched_browser
+
+    yield from launched_browser()
+
+
 @pytest.fixture
 def key_store(tmp_path: Path) -> FileKeyStore:
     return FileKeyStore(tmp_path / "keys", b"test passphrase for the key store", scrypt_log2_n=10)

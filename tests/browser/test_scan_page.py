@@ -12,7 +12,7 @@ import time
 from dataclasses import replace
 
 import pytest
-from conftest import PHONE, phone_page, screenshot
+from support.browser import PHONE, phone_page, screenshot
 from playwright.sync_api import expect
 from fastapi import Request
 from fastapi.responses import HTMLResponse

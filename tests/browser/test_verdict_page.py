@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from conftest import phone_page, screenshot
+from support.browser import phone_page, screenshot
 
 from codegen.mint_job import MintRequest, mint
 from support.factories import seeded_catalog

@@ -66,12 +66,12 @@ def sign_in(browser, base: str, email: str, *, brand: str = "acme", password: st
 
 
 def browser_page(browser):
-    from conftest import browser_helpers
+    from support import browser as browser_helpers
     return browser_helpers.phone_page(browser, language="en-US")
 
 
 def shot(page, name: str, database_url: str) -> None:
-    from conftest import browser_helpers
+    from support import browser as browser_helpers
     backend = database_url.split(":", 1)[0].split("+")[0]
     assert browser_helpers.screenshot(page, f"console-{name}-{backend}").stat().st_size > 5_000
 
