@@ -28,8 +28,8 @@ from trace.api.routes import (
     well_known,
 )
 from trace.runtime import Runtime, build_runtime
-from trace.services.checkpoint_schedule import CheckpointPublisher
-from trace.services.webhooks import WebhookDispatcher
+from trace.services.checkpoint_schedule import checkpoint_publisher
+from trace.services.webhooks import webhook_dispatcher
 from trace.settings import Settings, load_settings
 from verify.scanning import judges
 from verify.trusted_keys import KeyRingCache
@@ -42,11 +42,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         interval = runtime.settings.checkpoint_interval_seconds
-        publisher = CheckpointPublisher(runtime.db, runtime.key_store, interval=interval) if interval else None
+        publisher = checkpoint_publisher(runtime.db, runtime.key_store, interval=interval) if interval else None
         if publisher is not None:
             publisher.start()
         every = runtime.settings.webhook_interval_seconds
-        dispatcher = WebhookDispatcher(runtime.db, runtime.settings.secret_key_bytes(), interval=every) if every else None
+        dispatcher = webhook_dispatcher(runtime.db, runtime.settings.secret_key_bytes(), interval=every) if every else None
         if dispatcher is not None:
             dispatcher.start()
         try:

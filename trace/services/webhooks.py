@@ -4,21 +4,18 @@ A delivery is a JSON body POSTed to the brand's URL with
 ``X-Tracemark-Timestamp: <unix seconds>`` and
 ``X-Tracemark-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>." + body)>`` — the
 timestamp is signed too so a captured delivery cannot be replayed later as a fresh one.
-Webhook secrets are stored encrypted (Fernet, key derived from the server secret with
-HKDF-SHA256), because the server must sign with them again and again. A failed delivery is
+Webhook secrets are stored encrypted (trace.crypto.secretbox: Fernet, key derived from the
+server secret with HKDF-SHA256), because the server must sign with them again and again. A failed delivery is
 retried with exponential backoff (30 s, 1 min, 2 min, … capped at 1 h) up to
 ``MAX_ATTEMPTS``, then marked failed.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
-import logging
 import secrets
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -27,19 +24,17 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryptography.fernet import Fernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trace.crypto.secretbox import SecretBox
 from trace.db.base import utc_now
 from trace.db.consumer import Webhook, WebhookDelivery
 from trace.db.database import Database
 from trace.errors import InvalidInput
 from trace.services.lookups import brand_by_slug
+from trace.services.periodic import Periodic
 
-log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 BASE_DELAY_SECONDS = 30.0
@@ -66,9 +61,8 @@ class DeliveryReport:
     failed: int
 
 
-def _fernet(server_secret: bytes) -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"tracemark webhook secrets").derive(server_secret)
-    return Fernet(base64.urlsafe_b64encode(key))
+def _box(server_secret: bytes) -> SecretBox:
+    return SecretBox(server_secret, "webhooks")
 
 
 def sign(secret: bytes, timestamp: int, body: bytes) -> str:
@@ -87,7 +81,7 @@ def register(db: Database, server_secret: bytes, *, brand: str, url: str, kinds:
     secret = secret or secrets.token_urlsafe(32)
     with db.transaction() as session:
         brand_row = brand_by_slug(session, brand)
-        row = Webhook(brand_id=brand_row.id, url=url, secret_encrypted=_fernet(server_secret).encrypt(secret.encode()),
+        row = Webhook(brand_id=brand_row.id, url=url, secret_encrypted=_box(server_secret).seal(secret.encode()),
                       kinds=",".join(kinds), active=True)
         session.add(row)
         session.flush()
@@ -134,13 +128,13 @@ def deliver_due(db: Database, server_secret: bytes, *, now: datetime | None = No
             .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
             .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
             .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit)).all()
-    fernet = _fernet(server_secret)
+    box = _box(server_secret)
     delivered = retried = failed = 0
     for delivery_id, payload, attempts, url, encrypted in due:
         body = payload.encode("utf-8")
         timestamp = int(now.timestamp())
         headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: str(timestamp),
-                   SIGNATURE_HEADER: sign(fernet.decrypt(bytes(encrypted)), timestamp, body),
+                   SIGNATURE_HEADER: sign(box.open(bytes(encrypted)), timestamp, body),
                    "User-Agent": "Tracemark-Webhooks/1"}
         error: str | None = None
         try:
@@ -164,24 +158,6 @@ def deliver_due(db: Database, server_secret: bytes, *, now: datetime | None = No
     return DeliveryReport(delivered=delivered, retried=retried, failed=failed)
 
 
-class WebhookDispatcher:
-    """Runs :func:`deliver_due` every ``interval`` seconds in a daemon thread (started by the API)."""
-
-    def __init__(self, db: Database, server_secret: bytes, *, interval: float) -> None:
-        self._db, self._secret, self._interval = db, server_secret, interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="webhook-dispatcher", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                deliver_due(self._db, self._secret)
-            except Exception:  # noqa: BLE001 — the loop must outlive a database hiccup
-                log.exception("webhook delivery round failed")
+def webhook_dispatcher(db: Database, server_secret: bytes, *, interval: float) -> Periodic:
+    """:func:`deliver_due` every ``interval`` seconds in a daemon thread (started by the API)."""
+    return Periodic("webhook-dispatcher", lambda: deliver_due(db, server_secret), interval=interval)
