@@ -13,10 +13,8 @@ transactions begin IMMEDIATE), so the locks are no-ops there.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from hashlib import sha256
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,8 +23,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trace.db.base import utc_now
-from trace.db.ledger import LedgerCheckpoint, LedgerEntry, LedgerLeaf, LedgerLog, LedgerNode
+from trace.db.ledger import (
+    LedgerCheckpoint,
+    LedgerEntry,
+    LedgerLeaf,
+    LedgerLog,
+    LedgerNode,
+)
 from trace.ledger import hash_leaf
+
 
 LOCK_CLASS = 7301  # pg advisory lock namespace for ledgers: (LOCK_CLASS, brand_id)
 
@@ -38,18 +43,18 @@ class NewEntry:
     entry: bytes
 
 
-def _is_postgres(session: Session) -> bool:
+def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
 def lock_for_append(session: Session, brand_id: int) -> None:
-    if _is_postgres(session):
+    if is_postgres(session):
         session.execute(text("SELECT pg_advisory_xact_lock_shared(:c, :b)"), {"c": LOCK_CLASS, "b": brand_id})
 
 
 def lock_for_sequencing(session: Session, brand_id: int, *, wait: bool) -> bool:
     """Take the brand's exclusive sequencing lock; False when ``wait`` is off and it is busy."""
-    if not _is_postgres(session):
+    if not is_postgres(session):
         return True
     if wait:
         session.execute(text("SELECT pg_advisory_xact_lock(:c, :b)"), {"c": LOCK_CLASS, "b": brand_id})
@@ -142,7 +147,7 @@ def sequencing_state(session: Session, brand_id: int, limit: int
     """
     cursor = session.connection().connection.driver_connection.cursor()
     try:
-        if _is_postgres(session):
+        if is_postgres(session):
             cursor.execute(
                 "WITH h AS (SELECT size, root_hash, last_entry_id FROM ledger_log WHERE brand_id = %(b)s FOR UPDATE) "
                 "SELECT h.size, h.root_hash, h.last_entry_id, e.id, e.leaf_hash FROM h LEFT JOIN LATERAL "
@@ -217,7 +222,7 @@ def write_tree(session: Session, brand_id: int, first_index: int, entry_ids: Seq
     inner = [(level, index, digest) for level, index, digest in nodes if level > 0]
     cursor = session.connection().connection.driver_connection.cursor()
     try:
-        if _is_postgres(session):
+        if is_postgres(session):
             # COPY text format, bytea in hex (PostgreSQL docs: COPY "Text Format"; bytea hex format).
             prefix = f"{brand_id}\t"
             leaf_rows = "".join(f"{prefix}{index}\t{entry_id}\t\\\\x{digest.hex()}\n"
@@ -282,291 +287,15 @@ def count_nodes(session: Session, brand_id: int) -> int:
     return session.scalar(select(func.count()).select_from(LedgerNode).where(LedgerNode.brand_id == brand_id)) or 0
 
 
-def _raw_rows(session: Session, sql_pg: str, sql_sqlite: str, params: Sequence[object]) -> list[tuple]:
+def raw_rows(session: Session, sql_pg: str, sql_sqlite: str, params: Sequence[object]) -> list[tuple]:
     """Rows through the driver: whole-ledger audits read millions of values, and SQLAlchemy's
     per-row processing would cost more than the hashing the audit is there to do."""
     cursor = session.connection().connection.driver_connection.cursor()
     try:
-        cursor.execute(sql_pg if _is_postgres(session) else sql_sqlite, tuple(params))
+        cursor.execute(sql_pg if is_postgres(session) else sql_sqlite, tuple(params))
         return cursor.fetchall()
     finally:
         cursor.close()
-
-
-def leaf_columns(session: Session, brand_id: int) -> tuple[list[int], list[int], list[bytes], list[bool]]:
-    """Every leaf of the brand in index order: (indexes, entry ids, leaf hashes, entry matches).
-
-    ``entry matches`` says whether SHA-256(0x00 || entry) equals the stored leaf hash. The
-    hash of each entry is recomputed where the entry is: PostgreSQL's ``sha256()`` saves
-    shipping every entry to the client; on SQLite the entries are read and hashed here.
-    An entry whose row is gone never matches.
-    """
-    if _is_postgres(session):
-        # Right after a bulk load the planner has no statistics and may pick a nested loop
-        # over millions of rows; this whole-table join wants a hash or merge join.
-        session.execute(text("SET LOCAL enable_nestloop = off"))
-        rows = _raw_rows(
-            session,
-            "SELECT l.leaf_index, l.entry_id, l.leaf_hash, "
-            "COALESCE(sha256(CAST('\\x00' AS bytea) || e.entry) = l.leaf_hash, false) FROM ledger_leaf l "
-            "LEFT JOIN ledger_entry e ON e.id = l.entry_id AND e.brand_id = l.brand_id "
-            "WHERE l.brand_id = %s ORDER BY l.leaf_index",
-            "", (brand_id,),
-        )
-        if not rows:
-            return [], [], [], []
-        indexes, entry_ids, hashes, matches = zip(*rows)
-        return list(indexes), list(entry_ids), [bytes(h) for h in hashes], list(matches)
-    rows = _raw_rows(
-        session, "",
-        "SELECT l.leaf_index, l.entry_id, l.leaf_hash, e.entry FROM ledger_leaf l "
-        "LEFT JOIN ledger_entry e ON e.id = l.entry_id AND e.brand_id = l.brand_id "
-        "WHERE l.brand_id = ? ORDER BY l.leaf_index",
-        (brand_id,),
-    )
-    if not rows:
-        return [], [], [], []
-    indexes, entry_ids, hashes, entries = zip(*rows)
-    prefix = b"\x00"
-    matches = [entry is not None and sha256(prefix + entry).digest() == digest for entry, digest in zip(entries, hashes)]
-    return list(indexes), list(entry_ids), list(hashes), matches
-
-
-_CHUNK_BITS = 16  # bulk audit reads: one row per 65,536 leaves or nodes, one bytea each
-
-
-class LeafSummary:
-    """A whole ledger's leaves read in bulk (PostgreSQL): what the audit checks first.
-
-    ``contiguous``: the leaf indexes are exactly 0..n-1 (with the primary key); ``matches``:
-    every leaf hash equals SHA-256(0x00 || its entry); ``in_order``: the leaves name the
-    recorded entries up to the head's last one, in recording order, each once. The entry
-    side (:func:`entry_digests`) is only asked for when ``matches`` or ``in_order`` is.
-    """
-
-    def __init__(self, leaf_hashes: list[bytes], contiguous: bool, hashes: bytes, entry_ids: bytes,
-                 entries: Callable[[], tuple[bytes, bytes]]) -> None:
-        self.leaf_hashes = leaf_hashes
-        self.contiguous = contiguous
-        self._hashes = hashes
-        self._entry_ids = entry_ids
-        self._entries = entries
-        self._verdict: tuple[bool, bool] | None = None
-
-    def _check(self) -> tuple[bool, bool]:
-        if self._verdict is None:
-            recorded_ids, digests = self._entries()
-            in_order = self._entry_ids == recorded_ids
-            self._verdict = (in_order, in_order and self._hashes == digests)
-        return self._verdict
-
-    @property
-    def in_order(self) -> bool:
-        return self._check()[0]
-
-    @property
-    def matches(self) -> bool:
-        return self._check()[1]
-
-
-def leaf_summary(session: Session, brand_id: int, up_to_id: int,
-                 entries: Callable[[], tuple[bytes, bytes]] | None = None) -> LeafSummary | None:
-    """PostgreSQL: the leaves as a :class:`LeafSummary`, read as a few rows of concatenated
-    columns (no per-row work on the client); None on SQLite (use :func:`leaf_columns`).
-
-    No join: if the leaves name the recorded entries in recording order (their entry ids,
-    in leaf order, are the recorded ids in id order), every leaf hash matches its entry
-    exactly when the leaf hashes in leaf order are the entries' SHA-256(0x00 || entry) in
-    id order. Both sides are read in chunks along their indexes; the aggregates' ORDER BY
-    keeps the order guaranteed (their sorts get presorted input and enough memory).
-    ``entries`` gives :func:`entry_digests` when the caller reads it elsewhere (in parallel).
-    """
-    if not _is_postgres(session):
-        return None
-    session.execute(text("SET LOCAL work_mem = '64MB'"))
-    chunk = 1 << _CHUNK_BITS
-    leaf_chunks = []
-    after = -(1 << 63)
-    while True:
-        (count, low, high, hashes, entry_ids), = _raw_rows(
-            session,
-            "SELECT count(*), min(leaf_index), max(leaf_index), string_agg(leaf_hash, ''::bytea ORDER BY leaf_index), "
-            "string_agg(int8send(entry_id), ''::bytea ORDER BY leaf_index) FROM (SELECT leaf_index, leaf_hash, entry_id "
-            "FROM ledger_leaf WHERE brand_id = %s AND leaf_index >= %s ORDER BY leaf_index LIMIT %s) AS s",
-            "", (brand_id, after, chunk))
-        if not count:
-            break
-        leaf_chunks.append((count, low, high, hashes, entry_ids))
-        if count < chunk:
-            break
-        after = high + 1
-    if entries is None:
-        def entries() -> tuple[bytes, bytes]:
-            cursor = session.connection().connection.driver_connection.cursor()
-            try:
-                return _entry_digests(cursor, brand_id, up_to_id)
-            finally:
-                cursor.close()
-    size = sum(c[0] for c in leaf_chunks)
-    hashes = b"".join(c[3] for c in leaf_chunks)
-    expected_low = 0
-    contiguous = len(hashes) == 32 * size
-    for count, low, high, _, _ in leaf_chunks:
-        contiguous = contiguous and low == expected_low and high == low + count - 1
-        expected_low = high + 1
-    return LeafSummary([hashes[i:i + 32] for i in range(0, len(hashes), 32)], contiguous, hashes,
-                       b"".join(c[4] for c in leaf_chunks), entries)
-
-
-def entry_digests(engine: Engine, brand_id: int, up_to_id: int) -> tuple[bytes, bytes]:
-    """PostgreSQL, on a connection of its own (the audit runs it beside its other reads):
-    the ids of the brand's entries up to ``up_to_id`` as 8-byte big-endian integers and
-    their SHA-256(0x00 || entry), both concatenated in id order."""
-    with autocommit_connection(engine) as connection:
-        cursor = connection.driver_connection.cursor()
-        try:
-            cursor.execute("SET work_mem = '64MB'")
-            try:
-                return _entry_digests(cursor, brand_id, up_to_id)
-            finally:
-                cursor.execute("RESET work_mem")
-        finally:
-            cursor.close()
-
-
-def _entry_digests(cursor: Any, brand_id: int, up_to_id: int) -> tuple[bytes, bytes]:
-    chunk = 1 << _CHUNK_BITS
-    ids: list[bytes] = []
-    digests: list[bytes] = []
-    after = -(1 << 63)  # every id, even one an operator slipped in below the sequence's range
-    while True:
-        cursor.execute(
-            "SELECT count(*), max(id), string_agg(int8send(id), ''::bytea ORDER BY id), "
-            "string_agg(sha256(CAST('\\x00' AS bytea) || entry), ''::bytea ORDER BY id) FROM (SELECT id, entry "
-            "FROM ledger_entry WHERE brand_id = %s AND id >= %s AND id <= %s ORDER BY id LIMIT %s) AS s",
-            (brand_id, after, up_to_id, chunk))
-        (count, high, id_bytes, digest_bytes), = cursor.fetchall()
-        if not count:
-            break
-        ids.append(id_bytes)
-        digests.append(digest_bytes)
-        if count < chunk:
-            break
-        after = high + 1
-    return b"".join(ids), b"".join(digests)
-
-
-def nodes_match(session: Session, brand_id: int, levels: Sequence[Sequence[bytes]]) -> bool | None:
-    """PostgreSQL: whether the stored nodes are exactly ``levels[1:]`` (every level's
-    indexes 0..len-1 with these hashes, and nothing else), read a few concatenated rows
-    per level; None on SQLite (compare level by level)."""
-    if not _is_postgres(session):
-        return None
-    rows = _raw_rows(
-        session,
-        f"SELECT level, node_index >> {_CHUNK_BITS}, count(*), min(node_index), max(node_index), "
-        "string_agg(hash, ''::bytea ORDER BY node_index) FROM ledger_node WHERE brand_id = %s "
-        f"GROUP BY level, node_index >> {_CHUNK_BITS} ORDER BY level, node_index >> {_CHUNK_BITS}",
-        "", (brand_id,))
-    stored: dict[int, list[tuple]] = {}
-    for row in rows:
-        stored.setdefault(row[0], []).append(row)
-    if set(stored) != set(range(1, len(levels))):
-        return False
-    for level, chunks in stored.items():
-        want = levels[level]
-        for i, (_, chunk, count, low, high, _) in enumerate(chunks):
-            if (chunk, low) != (i, i << _CHUNK_BITS) or high != low + count - 1:
-                return False
-        if sum(row[2] for row in chunks) != len(want) or b"".join(row[5] for row in chunks) != b"".join(want):
-            return False
-    return True
-
-
-def entries_of_kinds(session: Session, brand_id: int, kinds: Sequence[str], up_to_id: int) -> list[tuple[int, str, str, bytes]]:
-    """(id, kind, ref, entry) of the brand's entries of the given kinds, up to ``up_to_id``."""
-    if not kinds:
-        return []
-    rows = session.execute(
-        select(LedgerEntry.id, LedgerEntry.kind, LedgerEntry.ref, LedgerEntry.entry)
-        .where(LedgerEntry.brand_id == brand_id, LedgerEntry.kind.in_(list(kinds)), LedgerEntry.id <= up_to_id)
-        .order_by(LedgerEntry.id)
-    )
-    return [(row[0], row[1], row[2], bytes(row[3])) for row in rows]
-
-
-def entry_ids_up_to(session: Session, brand_id: int, up_to_id: int) -> list[int]:
-    rows = _raw_rows(session,
-                     "SELECT id FROM ledger_entry WHERE brand_id = %s AND id <= %s ORDER BY id",
-                     "SELECT id FROM ledger_entry WHERE brand_id = ? AND id <= ? ORDER BY id",
-                     (brand_id, up_to_id))
-    return [row[0] for row in rows]
-
-
-def node_level(session: Session, brand_id: int, level: int) -> tuple[list[int], list[bytes]]:
-    """Stored nodes of one level in index order: (indexes, hashes)."""
-    rows = _raw_rows(
-        session,
-        "SELECT node_index, hash FROM ledger_node WHERE brand_id = %s AND level = %s ORDER BY node_index",
-        "SELECT node_index, hash FROM ledger_node WHERE brand_id = ? AND level = ? ORDER BY node_index",
-        (brand_id, level),
-    )
-    if not rows:
-        return [], []
-    indexes, hashes = zip(*rows)
-    return list(indexes), [bytes(h) for h in hashes]
-
-
-@dataclass(frozen=True, slots=True)
-class ProofContext:
-    """One round trip's worth of what an inclusion proof needs to know first."""
-
-    brand_id: int
-    tree_size: int
-    root_hash: bytes
-    entry_id: int | None
-    leaf_index: int | None
-    leaf_hash: bytes | None
-    entry: bytes | None
-
-
-_PREPARED = {
-    "tracemark_proof_context": (
-        "(text, text) AS SELECT g.brand_id, g.size, g.root_hash, e.id, l.leaf_index, l.leaf_hash, e.entry FROM brand b "
-        "JOIN ledger_log g ON g.brand_id = b.id LEFT JOIN ledger_entry e ON e.brand_id = b.id AND e.ref = $1 "
-        "LEFT JOIN ledger_leaf l ON l.entry_id = e.id WHERE b.slug = $2"
-    ),
-    "tracemark_proof_nodes": (
-        "(int, bigint[], int[], bigint[]) AS SELECT 0, leaf_index, leaf_hash FROM ledger_leaf "
-        "WHERE brand_id = $1 AND leaf_index = ANY($2) UNION ALL SELECT n.level, n.node_index, n.hash "
-        "FROM ledger_node n JOIN unnest($3, $4) AS q(lv, ix) ON n.level = q.lv AND n.node_index = q.ix "
-        "WHERE n.brand_id = $1"
-    ),
-}
-
-
-# The whole inclusion proof in one statement: the head, the entry and its leaf, and every
-# stored node the proof of that leaf at tree size $3 (default: the head's) can need. Those
-# are the leaf's perfect siblings on every level (the path below the fork and the left
-# siblings above it) and the compact range of the tree size (the right border, whose
-# nodes make the ephemeral proof element and the root of an older tree). Level 0 comes
-# from ledger_leaf. Context row first (level -1), then the nodes.
-_PREPARED["tracemark_proof_all"] = (
-    "(text, text, bigint) AS WITH c AS (SELECT g.brand_id, g.size, g.root_hash, e.id AS entry_id, l.leaf_index, "
-    "l.leaf_hash, e.entry, COALESCE($3, g.size) AS s FROM brand b JOIN ledger_log g ON g.brand_id = b.id "
-    "LEFT JOIN ledger_entry e ON e.brand_id = b.id AND e.ref = $1 LEFT JOIN ledger_leaf l ON l.entry_id = e.id "
-    "WHERE b.slug = $2), "
-    "w AS (SELECT k, (c.leaf_index >> k) # 1 AS ix FROM c, generate_series(0, 62) AS k "
-    "WHERE c.leaf_index IS NOT NULL AND c.leaf_index < c.s AND (1::bigint << k) <= c.s "
-    "AND (((c.leaf_index >> k) # 1) + 1) << k <= c.s "
-    "UNION SELECT k, (c.s >> k) - 1 FROM c, generate_series(0, 62) AS k "
-    "WHERE c.entry_id IS NOT NULL AND c.s > 0 AND c.s <= c.size AND (1::bigint << k) <= c.s AND (c.s >> k) & 1 = 1) "
-    "SELECT -1, c.leaf_index, c.leaf_hash, c.brand_id, c.size, c.root_hash, c.entry_id, c.entry FROM c "
-    "UNION ALL SELECT w.k, w.ix, CASE WHEN w.k = 0 THEN (SELECT f.leaf_hash FROM ledger_leaf f "
-    "WHERE f.brand_id = c.brand_id AND f.leaf_index = w.ix) ELSE (SELECT n.hash FROM ledger_node n "
-    "WHERE n.brand_id = c.brand_id AND n.level = w.k AND n.node_index = w.ix) END, "
-    "NULL, NULL, NULL, NULL, NULL FROM w, c"
-)
 
 
 @contextmanager
@@ -582,96 +311,3 @@ def autocommit_connection(engine: Engine) -> Iterator[PoolProxiedConnection]:
             connection.driver_connection.autocommit = False
     finally:
         connection.close()
-
-
-def proof_bundle(connection: PoolProxiedConnection, brand: str, ref: str, size: int | None
-                 ) -> tuple[ProofContext | None, dict[tuple[int, int], bytes]]:
-    """PostgreSQL, one round trip: the proof context of ``ref`` and every stored node its
-    inclusion proof at ``size`` (default: the head's size) can need, by (level, index)."""
-    rows = _run_prepared(connection, "tracemark_proof_all", (ref, brand, size))
-    context = None
-    nodes: dict[tuple[int, int], bytes] = {}
-    for level, index, digest, brand_id, tree_size, root, entry_id, entry in rows:
-        if level == -1:
-            context = ProofContext(brand_id=brand_id, tree_size=tree_size, root_hash=bytes(root), entry_id=entry_id,
-                                   leaf_index=index, leaf_hash=None if digest is None else bytes(digest),
-                                   entry=None if entry is None else bytes(entry))
-        elif digest is not None:
-            nodes[(level, index)] = bytes(digest)
-    return context, nodes
-
-
-def _execute_prepared(session: Session, name: str, params: tuple) -> list[tuple]:
-    """PostgreSQL: run a statement prepared once per connection (planning cost more than running)."""
-    return _run_prepared(session.connection().connection, name, params)
-
-
-def _run_prepared(connection: PoolProxiedConnection, name: str, params: tuple) -> list[tuple]:
-    prepared = connection.info.setdefault("tracemark_prepared", set())
-    cursor = connection.driver_connection.cursor()
-    try:
-        if name not in prepared:
-            cursor.execute(f"PREPARE {name} {_PREPARED[name]}")
-            prepared.add(name)
-        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
-def analyze(session: Session) -> None:
-    """Refresh planner statistics of the ledger tables (after a bulk load; autovacuum does it later)."""
-    if _is_postgres(session):
-        session.execute(text("ANALYZE ledger_entry, ledger_leaf, ledger_node, ledger_log"))
-    else:
-        session.execute(text("ANALYZE"))
-
-
-def proof_context(session: Session, brand: str, ref: str) -> ProofContext | None:
-    """The brand's head and the entry ``ref`` with its leaf, or None when the brand has no ledger."""
-    if _is_postgres(session):
-        rows = _execute_prepared(session, "tracemark_proof_context", (ref, brand))
-    else:
-        cursor = session.connection().connection.driver_connection.cursor()
-        try:
-            cursor.execute(
-                "SELECT g.brand_id, g.size, g.root_hash, e.id, l.leaf_index, l.leaf_hash, e.entry FROM brand b "
-                "JOIN ledger_log g ON g.brand_id = b.id LEFT JOIN ledger_entry e ON e.brand_id = b.id AND e.ref = ? "
-                "LEFT JOIN ledger_leaf l ON l.entry_id = e.id WHERE b.slug = ?",
-                (ref, brand),
-            )
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
-    if not rows:
-        return None
-    brand_id, size, root, entry_id, leaf_index, leaf_hash, entry = rows[0]
-    return ProofContext(brand_id=brand_id, tree_size=size, root_hash=bytes(root), entry_id=entry_id,
-                        leaf_index=leaf_index, leaf_hash=None if leaf_hash is None else bytes(leaf_hash),
-                        entry=None if entry is None else bytes(entry))
-
-
-def fetch_nodes_fast(session: Session, brand_id: int, addresses: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-    """Like :func:`fetch_nodes`, in one statement through the driver (proof serving's hot path)."""
-    wanted = sorted(set(addresses))
-    if not wanted:
-        return {}
-    leaves = [index for level, index in wanted if level == 0]
-    inner = [(level, index) for level, index in wanted if level > 0]
-    if _is_postgres(session):
-        rows = _execute_prepared(session, "tracemark_proof_nodes",
-                                 (brand_id, leaves, [lv for lv, _ in inner], [ix for _, ix in inner]))
-        return {(level, index): bytes(digest) for level, index, digest in rows}
-    else:
-        # One indexed point lookup per wanted node (a row-value IN list is not index-driven in SQLite).
-        lookups = ["SELECT 0, leaf_index, leaf_hash FROM ledger_leaf WHERE brand_id = ? AND leaf_index = ?"] * len(leaves)
-        lookups += ["SELECT level, node_index, hash FROM ledger_node WHERE brand_id = ? AND level = ? AND node_index = ?"] * len(inner)
-        sql = " UNION ALL ".join(lookups)
-        params = (*[v for index in leaves for v in (brand_id, index)],
-                  *[v for level, index in inner for v in (brand_id, level, index)])
-    cursor = session.connection().connection.driver_connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        return {(level, index): bytes(digest) for level, index, digest in cursor.fetchall()}
-    finally:
-        cursor.close()

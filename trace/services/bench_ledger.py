@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trace.crypto import FileKeyStore
-from trace.db import migrate
+from trace.db import ledger_proof_store, migrate
 from trace.db.database import Database
-from trace.db import ledger_store
 from trace.db.ledger_store import NewEntry
 from trace.services import brands, ledger
 from trace.services.ledger_audit import audit
@@ -80,7 +79,7 @@ def bench_ledger(*, database_url: str | None, leaves: int, batch: int = 1000, pr
             sequencing += time.perf_counter() - middle
         appends = leaves / (recording + sequencing)
         with db.transaction() as session:
-            ledger_store.analyze(session)  # what autovacuum would do after such a load
+            ledger_proof_store.analyze(session)  # what autovacuum would do after such a load
         ledger.publish_checkpoint(db, key_store, slug)
         raw = raw_sha256_rate()
         report = audit(db, slug)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trace.crypto import BrandSigningKey, KeyStore
-from trace.db import ledger_store
+from trace.db import ledger_proof_store, ledger_store
 from trace.db.database import Database
 from trace.db.ledger import LedgerLog
 from trace.db.models import Brand
@@ -212,23 +212,23 @@ def inclusion(db: Database, brand: str, ref: str, *, size: int | None = None) ->
     """
     if db.dialect == "postgresql":
         with ledger_store.autocommit_connection(db.engine) as connection:
-            context, fetched = ledger_store.proof_bundle(connection, brand, ref, size)
+            context, fetched = ledger_proof_store.proof_bundle(connection, brand, ref, size)
             if context is None:
                 with db.reading() as session:
                     slug = brand_by_slug(session, brand).slug  # NotFound for an unknown brand
                 if slug != brand:
-                    context, fetched = ledger_store.proof_bundle(connection, slug, ref, size)
+                    context, fetched = ledger_proof_store.proof_bundle(connection, slug, ref, size)
                 if context is None:
                     raise NotFound(f"brand {brand!r} has no ledger yet")
                 brand = slug
             return _inclusion_from(brand, ref, size, context, fetched)
     with db.reading() as session:
-        context = ledger_store.proof_context(session, brand, ref)
+        context = ledger_proof_store.proof_context(session, brand, ref)
         if context is None:
             # NotFound for an unknown brand; a display name (as typed on the command line) is
             # looked up by its slug, like everywhere else.
             slug = brand_by_slug(session, brand).slug
-            context = None if slug == brand else ledger_store.proof_context(session, slug, ref)
+            context = None if slug == brand else ledger_proof_store.proof_context(session, slug, ref)
             if context is None:
                 raise NotFound(f"brand {brand!r} has no ledger yet")
             brand = slug
@@ -237,11 +237,11 @@ def inclusion(db: Database, brand: str, ref: str, *, size: int | None = None) ->
         tree_size = context.tree_size if size is None else size
         plan = inclusion_proof_nodes(context.leaf_index, tree_size)
         roots = [] if tree_size == context.tree_size else range_nodes(0, tree_size)
-        fetched = ledger_store.fetch_nodes_fast(session, context.brand_id, [*plan.nodes, *roots])
+        fetched = ledger_proof_store.fetch_nodes_fast(session, context.brand_id, [*plan.nodes, *roots])
         return _inclusion_from(brand, ref, size, context, fetched)
 
 
-def _check_inclusion(brand: str, ref: str, size: int | None, context: ledger_store.ProofContext) -> None:
+def _check_inclusion(brand: str, ref: str, size: int | None, context: ledger_proof_store.ProofContext) -> None:
     if context.entry_id is None:
         raise NotFound(f"unknown ledger entry {ref!r} for brand {brand!r}")
     if context.leaf_index is None or context.leaf_hash is None:
@@ -253,7 +253,7 @@ def _check_inclusion(brand: str, ref: str, size: int | None, context: ledger_sto
         raise InvalidInput(f"entry {ref!r} is leaf {context.leaf_index}, not inside a tree of {tree_size} leaves")
 
 
-def _inclusion_from(brand: str, ref: str, size: int | None, context: ledger_store.ProofContext,
+def _inclusion_from(brand: str, ref: str, size: int | None, context: ledger_proof_store.ProofContext,
                     fetched: dict[tuple[int, int], bytes]) -> InclusionProof:
     """The proof of a checked context from the stored nodes fetched for it."""
     _check_inclusion(brand, ref, size, context)

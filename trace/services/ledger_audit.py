@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
-from trace.db import ledger_store
+from trace.db import ledger_audit_store, ledger_store
 from trace.db.database import Database
 from trace.db.ledger import LedgerLog
 from trace.errors import LedgerError
@@ -99,10 +99,10 @@ def audit(db: Database, brand: str, *, external_checkpoint: str | None = None) -
             # The entries' hashes are PostgreSQL's part of the work: a second connection
             # computes them while this one reads leaves and nodes and Python builds the tree.
             with ThreadPoolExecutor(1) as pool:
-                entries = pool.submit(ledger_store.entry_digests, db.engine, brand_row.id, log.last_entry_id)
-                summary = ledger_store.leaf_summary(session, brand_row.id, log.last_entry_id, entries.result)
+                entries = pool.submit(ledger_audit_store.entry_digests, db.engine, brand_row.id, log.last_entry_id)
+                summary = ledger_audit_store.leaf_summary(session, brand_row.id, log.last_entry_id, entries.result)
                 levels = perfect_levels(summary.leaf_hashes) if summary is not None else []
-                nodes_match = bool(levels) and bool(ledger_store.nodes_match(session, brand_row.id, levels))
+                nodes_match = bool(levels) and bool(ledger_audit_store.nodes_match(session, brand_row.id, levels))
                 if summary is not None:
                     summary.in_order  # noqa: B018  (waits for the entries, inside the pool's lifetime)
         else:
@@ -157,7 +157,7 @@ def _check_root(name: str, checkpoint: Checkpoint, levels: list[list[bytes]], si
 
 
 def _leaves(session: Session, brand_id: int, brand: str, log: LedgerLog,
-            summary: ledger_store.LeafSummary | None) -> tuple[list[bytes], int]:
+            summary: ledger_audit_store.LeafSummary | None) -> tuple[list[bytes], int]:
     """Check leaves against entries and entries against their records; return the leaf hashes.
 
     PostgreSQL checks the whole ledger in bulk first; only a failed check reads the
@@ -165,7 +165,7 @@ def _leaves(session: Session, brand_id: int, brand: str, log: LedgerLog,
     """
     if summary is not None and summary.contiguous and summary.matches and summary.in_order:
         return summary.leaf_hashes, _rebuild_entries(session, brand_id, log)
-    indexes, entry_ids, leaf_hashes, matches = ledger_store.leaf_columns(session, brand_id)
+    indexes, entry_ids, leaf_hashes, matches = ledger_audit_store.leaf_columns(session, brand_id)
     if indexes != list(range(len(indexes))):
         at = _first_difference(indexes, range(len(indexes)))
         row = f"ledger_leaf brand={brand} leaf_index={indexes[at] if at < len(indexes) else at}"
@@ -173,7 +173,7 @@ def _leaves(session: Session, brand_id: int, brand: str, log: LedgerLog,
     if not all(matches):
         at = matches.index(False)
         raise AuditFailure(f"ledger_leaf brand={brand} leaf_index={at}", f"leaf hash does not match entry {entry_ids[at]}")
-    recorded = ledger_store.entry_ids_up_to(session, brand_id, log.last_entry_id)
+    recorded = ledger_audit_store.entry_ids_up_to(session, brand_id, log.last_entry_id)
     if entry_ids != recorded:
         # Leaves must take the recorded entries in recording order, each exactly once.
         at = _first_difference(entry_ids, recorded)
@@ -187,7 +187,7 @@ def _leaves(session: Session, brand_id: int, brand: str, log: LedgerLog,
 
 def _rebuild_entries(session: Session, brand_id: int, log: LedgerLog) -> int:
     rebuilt = 0
-    for entry_id, kind, ref, entry in ledger_store.entries_of_kinds(session, brand_id, list(SOURCES), log.last_entry_id):
+    for entry_id, kind, ref, entry in ledger_audit_store.entries_of_kinds(session, brand_id, list(SOURCES), log.last_entry_id):
         if SOURCES[kind](session, ref) != entry:
             raise AuditFailure(f"ledger_entry id={entry_id} ({ref})", "does not match the stored record it describes")
         rebuilt += 1
@@ -195,11 +195,11 @@ def _rebuild_entries(session: Session, brand_id: int, log: LedgerLog) -> int:
 
 
 def _compare_nodes(session: Session, brand_id: int, levels: list[list[bytes]]) -> int:
-    if ledger_store.nodes_match(session, brand_id, levels):
+    if ledger_audit_store.nodes_match(session, brand_id, levels):
         return sum(len(level) for level in levels[1:])
     expected = 0
     for level in range(1, len(levels)):
-        indexes, hashes = ledger_store.node_level(session, brand_id, level)
+        indexes, hashes = ledger_audit_store.node_level(session, brand_id, level)
         want = levels[level]
         expected += len(want)
         if hashes != want or indexes != list(range(len(want))):
