@@ -47,11 +47,6 @@ def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def lock_for_append(session: Session, brand_id: int) -> None:
-    if is_postgres(session):
-        session.execute(text("SELECT pg_advisory_xact_lock_shared(:c, :b)"), {"c": LOCK_CLASS, "b": brand_id})
-
-
 def lock_for_sequencing(session: Session, brand_id: int, *, wait: bool) -> bool:
     """Take the brand's exclusive sequencing lock; False when ``wait`` is off and it is busy."""
     if not is_postgres(session):
