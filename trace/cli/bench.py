@@ -19,6 +19,19 @@ from verify.bench_sun import bench_sun
 app = typer.Typer(help="Benchmarks: figures next to a baseline measured in the same run.", no_args_is_help=True)
 
 
+def _report(figures: dict[str, object], *, as_json: bool, title: str, rows: list[tuple[str, str]]) -> None:
+    """One JSON object with ``--json``, else a two-column table a person reads."""
+    if as_json:
+        typer.echo(json.dumps(figures))
+        return
+    table = Table(title=title)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for measure, value in rows:
+        table.add_row(measure, value)
+    Console().print(table)
+
+
 @app.command("mint")
 def mint_bench(
     count: int = typer.Option(200_000, "--count", help="Codes to mint."),
@@ -30,17 +43,12 @@ def mint_bench(
     """Mint and sign codes into the database (CSV out) vs the raw Ed25519 signing rate."""
     result = bench_mint(database_url=database_url, count=count)
     figures = {**asdict(result), "ratio": result.ratio, "target_ratio": 0.5}
-    if as_json:
-        typer.echo(json.dumps(figures))
-        return
-    table = Table(title=f"tracemark bench mint ({result.database}, {result.codes:,} codes)")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    table.add_row("raw Ed25519 signing (baseline)", f"{result.raw_signatures_per_s:,.0f} signatures/s")
-    table.add_row("mint: sign + store + CSV", f"{result.mint_codes_per_s:,.0f} codes/s")
-    table.add_row("mint time", f"{result.mint_seconds:.2f} s")
-    table.add_row("ratio (target >= 0.50)", f"{result.ratio:.2f}")
-    Console().print(table)
+    _report(figures, as_json=as_json, title=f"tracemark bench mint ({result.database}, {result.codes:,} codes)", rows=[
+        ("raw Ed25519 signing (baseline)", f"{result.raw_signatures_per_s:,.0f} signatures/s"),
+        ("mint: sign + store + CSV", f"{result.mint_codes_per_s:,.0f} codes/s"),
+        ("mint time", f"{result.mint_seconds:.2f} s"),
+        ("ratio (target >= 0.50)", f"{result.ratio:.2f}"),
+    ])
 
 
 @app.command("ledger")
@@ -55,21 +63,16 @@ def ledger_bench(
     result = bench_ledger(database_url=database_url, leaves=leaves, batch=batch, proofs=proofs)
     figures = {**asdict(result), "audit_ratio": result.audit_ratio,
                "targets": {"appends_per_s": 50_000, "audit_ratio": 0.25, "proofs_per_s": 5_000}}
-    if as_json:
-        typer.echo(json.dumps(figures))
-        return
-    table = Table(title=f"tracemark bench ledger ({result.database}, {result.leaves:,} leaves, batches of {batch:,})")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    table.add_row("appends: record + sequence (target >= 50,000)", f"{result.appends_per_s:,.0f} leaves/s")
-    table.add_row("  recording entries (writers)", f"{result.record_per_s:,.0f} entries/s")
-    table.add_row("  sequencing into the tree", f"{result.sequence_per_s:,.0f} leaves/s")
-    table.add_row("raw SHA-256 (baseline)", f"{result.raw_sha256_per_s:,.0f} hashes/s")
-    table.add_row("2n hashes at raw speed", f"{result.audit_target_seconds:.2f} s")
-    table.add_row("audit (every entry, leaf, node, checkpoint)", f"{result.audit_seconds:.2f} s")
-    table.add_row("audit ratio (target >= 0.25)", f"{result.audit_ratio:.2f}")
-    table.add_row("inclusion proofs from the database (target >= 5,000)", f"{result.proofs_per_s:,.0f} proofs/s")
-    Console().print(table)
+    _report(figures, as_json=as_json, title=f"tracemark bench ledger ({result.database}, {result.leaves:,} leaves, batches of {batch:,})", rows=[
+        ("appends: record + sequence (target >= 50,000)", f"{result.appends_per_s:,.0f} leaves/s"),
+        ("  recording entries (writers)", f"{result.record_per_s:,.0f} entries/s"),
+        ("  sequencing into the tree", f"{result.sequence_per_s:,.0f} leaves/s"),
+        ("raw SHA-256 (baseline)", f"{result.raw_sha256_per_s:,.0f} hashes/s"),
+        ("2n hashes at raw speed", f"{result.audit_target_seconds:.2f} s"),
+        ("audit (every entry, leaf, node, checkpoint)", f"{result.audit_seconds:.2f} s"),
+        ("audit ratio (target >= 0.25)", f"{result.audit_ratio:.2f}"),
+        ("inclusion proofs from the database (target >= 5,000)", f"{result.proofs_per_s:,.0f} proofs/s"),
+    ])
 
 
 @app.command("capture")
@@ -83,17 +86,12 @@ def capture_bench(
     """EPCIS capture (validation, hashing, state, ledger) vs a raw bulk insert of the same rows."""
     result = bench_capture(database_url=database_url, documents=documents, events=events, epcs=epcs)
     figures = {**asdict(result), "ratio": result.ratio, "targets": {"events_per_s": 5000, "ratio": 0.2}}
-    if as_json:
-        typer.echo(json.dumps(figures))
-        return
-    table = Table(title=f"tracemark bench capture ({result.database}, {result.events:,} events, "
-                        f"{result.epcs_per_event} EPCs each)")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    table.add_row("capture incl. ledger (target >= 5,000)", f"{result.events_per_s:,.0f} events/s")
-    table.add_row("raw bulk insert of the same rows (baseline)", f"{result.raw_events_per_s:,.0f} events/s")
-    table.add_row("ratio (target >= 0.20)", f"{result.ratio:.2f}")
-    Console().print(table)
+    _report(figures, as_json=as_json, title=f"tracemark bench capture ({result.database}, {result.events:,} events, "
+                        f"{result.epcs_per_event} EPCs each)", rows=[
+        ("capture incl. ledger (target >= 5,000)", f"{result.events_per_s:,.0f} events/s"),
+        ("raw bulk insert of the same rows (baseline)", f"{result.raw_events_per_s:,.0f} events/s"),
+        ("ratio (target >= 0.20)", f"{result.ratio:.2f}"),
+    ])
 
 
 @app.command("carriers")
@@ -107,20 +105,15 @@ def carriers_bench(
     result = bench_carriers(labels=labels, renders=renders)
     sun_result = bench_sun(checks=sun)
     figures = {**asdict(result), **asdict(sun_result), "targets": {"zpl_labels_per_s": 100_000, "sun_checks_per_s": 5_000}}
-    if as_json:
-        typer.echo(json.dumps(figures))
-        return
-    table = Table(title=f"tracemark bench carriers ({result.labels:,} labels, {sun_result.sun_checks:,} SUN URLs)")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    table.add_row("ZPL labels (target >= 100,000)", f"{result.zpl_labels_per_s:,.0f} labels/s")
-    table.add_row("  bare string formatting (baseline)", f"{result.zpl_baseline_labels_per_s:,.0f} labels/s")
-    table.add_row("EPC SGTIN-96 encodings", f"{result.epc_encodings_per_s:,.0f} encodings/s")
-    table.add_row("QR SVG renders", f"{result.qr_svg_per_s:,.0f} renders/s")
-    table.add_row("GS1 DataMatrix SVG renders", f"{result.datamatrix_svg_per_s:,.0f} renders/s")
-    table.add_row("SUN checks (target >= 5,000)", f"{sun_result.sun_checks_per_s:,.0f} checks/s")
-    table.add_row("  one AES-CMAC of the same URL (baseline)", f"{sun_result.sun_baseline_cmac_per_s:,.0f} MACs/s")
-    Console().print(table)
+    _report(figures, as_json=as_json, title=f"tracemark bench carriers ({result.labels:,} labels, {sun_result.sun_checks:,} SUN URLs)", rows=[
+        ("ZPL labels (target >= 100,000)", f"{result.zpl_labels_per_s:,.0f} labels/s"),
+        ("  bare string formatting (baseline)", f"{result.zpl_baseline_labels_per_s:,.0f} labels/s"),
+        ("EPC SGTIN-96 encodings", f"{result.epc_encodings_per_s:,.0f} encodings/s"),
+        ("QR SVG renders", f"{result.qr_svg_per_s:,.0f} renders/s"),
+        ("GS1 DataMatrix SVG renders", f"{result.datamatrix_svg_per_s:,.0f} renders/s"),
+        ("SUN checks (target >= 5,000)", f"{sun_result.sun_checks_per_s:,.0f} checks/s"),
+        ("  one AES-CMAC of the same URL (baseline)", f"{sun_result.sun_baseline_cmac_per_s:,.0f} MACs/s"),
+    ])
 
 
 @app.command("recall")
@@ -135,19 +128,14 @@ def recall_bench(
 
     result = bench_recall(database_url=database_url, items=items, lot_size=lot_size)
     figures = {**asdict(result), "lot_ratio": result.lot_ratio, "targets": {"seconds": 2.0, "ratio": 5.0}}
-    if as_json:
-        typer.echo(json.dumps(figures))
-        return
-    table = Table(title=f"tracemark bench recall ({result.items:,} items, lots of {result.lot_size:,})")
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    table.add_row("dataset build (SQL generate_series)", f"{result.build_seconds:.1f} s")
-    table.add_row(f"bare indexed count of the lot's items ({result.bare_count:,})", f"{result.bare_count_seconds:.4f} s")
-    table.add_row(f"blast radius of the lot ({result.lot_units:,} units, target < 2 s)", f"{result.lot_seconds:.3f} s")
-    table.add_row(f"blast radius of supplier lot S1 ({result.supplier_lot_units:,} units)",
-                  f"{result.supplier_lot_seconds:.3f} s")
-    table.add_row("lot blast radius / bare count (target <= 5)", f"{result.lot_ratio:.1f}")
-    Console().print(table)
+    _report(figures, as_json=as_json, title=f"tracemark bench recall ({result.items:,} items, lots of {result.lot_size:,})", rows=[
+        ("dataset build (SQL generate_series)", f"{result.build_seconds:.1f} s"),
+        (f"bare indexed count of the lot's items ({result.bare_count:,})", f"{result.bare_count_seconds:.4f} s"),
+        (f"blast radius of the lot ({result.lot_units:,} units, target < 2 s)", f"{result.lot_seconds:.3f} s"),
+        (f"blast radius of supplier lot S1 ({result.supplier_lot_units:,} units)",
+                          f"{result.supplier_lot_seconds:.3f} s"),
+        ("lot blast radius / bare count (target <= 5)", f"{result.lot_ratio:.1f}"),
+    ])
 
 
 @app.command("verify")
