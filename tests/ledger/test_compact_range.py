@@ -15,6 +15,7 @@ from trace.ledger import (
     root_from_perfect_nodes,
     root_hash,
 )
+from support.merkle_trees import perfect_nodes
 
 SEED = 2014
 
@@ -23,16 +24,6 @@ def _leaves(count: int, seed: int = SEED) -> list[bytes]:
     rng = random.Random(seed)
     return [rng.randbytes(32) for _ in range(count)]
 
-
-def _perfect_nodes(leaves: list[bytes]) -> dict[tuple[int, int], bytes]:
-    """Every perfect node of the tree, computed from its leaves."""
-    nodes: dict[tuple[int, int], bytes] = {}
-    level = 0
-    while 1 << level <= len(leaves):
-        for index in range(len(leaves) >> level):
-            nodes[(level, index)] = root_hash(leaves[index << level : (index + 1) << level])
-        level += 1
-    return nodes
 
 
 def test_empty_range() -> None:
@@ -63,13 +54,13 @@ def test_nodes_reported_are_exactly_the_perfect_nodes() -> None:
             assert (level, index) not in reported, "a node was reported twice"
             reported[(level, index)] = value
         if size % 97 == 0:
-            assert reported == _perfect_nodes(leaves[:size])
-    assert reported == _perfect_nodes(leaves)
+            assert reported == perfect_nodes(leaves[:size])
+    assert reported == perfect_nodes(leaves)
 
 
 def test_compact_range_holds_the_nodes_of_range_nodes() -> None:
     leaves = _leaves(100)
-    stored = _perfect_nodes(leaves)
+    stored = perfect_nodes(leaves)
     compact = CompactRange()
     for size, leaf in enumerate(leaves, start=1):
         compact.append(leaf)
@@ -97,7 +88,7 @@ def test_extend_a_hundred_thousand_leaves() -> None:
 
 def test_from_hashes_resumes_appending() -> None:
     leaves = _leaves(300)
-    stored = _perfect_nodes(leaves)
+    stored = perfect_nodes(leaves)
     for size in (0, 1, 5, 128, 255):
         resumed = CompactRange.from_hashes(size, [stored[n] for n in range_nodes(0, size)])
         resumed.extend(leaves[size:])
@@ -132,7 +123,7 @@ def test_extend_rejects_wrong_length_leaf_and_changes_nothing() -> None:
 
 def test_root_from_perfect_nodes_equals_root_hash_for_every_size() -> None:
     leaves = _leaves(200)
-    stored = _perfect_nodes(leaves)
+    stored = perfect_nodes(leaves)
     for size in range(0, 201):
         assert root_from_perfect_nodes(size, stored) == root_hash(leaves[:size])
 

@@ -21,6 +21,7 @@ from trace.ledger import (
     root_hash,
     verify_consistency,
 )
+from support.merkle_trees import perfect_nodes
 
 SEED = 6962
 REFERENCE_LEAVES = [
@@ -29,16 +30,6 @@ REFERENCE_LEAVES = [
               "606162636465666768696a6b6c6d6e6f")
 ]
 
-
-def _perfect_nodes(leaves: list[bytes]) -> dict[tuple[int, int], bytes]:
-    """Every perfect node of the tree, computed from its leaves (not from a compact range)."""
-    nodes: dict[tuple[int, int], bytes] = {}
-    level = 0
-    while 1 << level <= len(leaves):
-        for index in range(len(leaves) >> level):
-            nodes[(level, index)] = root_hash(leaves[index << level : (index + 1) << level])
-        level += 1
-    return nodes
 
 
 def _sides(plan: ProofPlan, old_size: int) -> tuple[str, ...]:
@@ -218,7 +209,7 @@ def test_generator_rejects_impossible_sizes() -> None:
 def test_plan_from_stored_nodes_equals_list_proof_for_all_sizes_up_to_200() -> None:
     leaves = [random.Random(SEED).randbytes(32) for _ in range(200)]
     leaves = [hash_leaf(i.to_bytes(2, "big") + leaf) for i, leaf in enumerate(leaves)]
-    stored = _perfect_nodes(leaves)
+    stored = perfect_nodes(leaves)
     for new_size in range(1, 201):
         prefix = leaves[:new_size]
         for old_size in range(1, new_size + 1):

@@ -21,6 +21,7 @@ from trace.ledger import (
     root_hash,
     verify_inclusion,
 )
+from support.merkle_trees import perfect_nodes
 
 SEED = 9162
 REFERENCE_LEAVES = [
@@ -33,16 +34,6 @@ REFERENCE_LEAVES = [
 def _random_leaves(rng: random.Random, size: int) -> list[bytes]:
     return [rng.randbytes(32) for _ in range(size)]
 
-
-def _perfect_nodes(leaves: list[bytes]) -> dict[tuple[int, int], bytes]:
-    """Every perfect node of the tree, computed from its leaves (not from a compact range)."""
-    nodes: dict[tuple[int, int], bytes] = {}
-    level = 0
-    while 1 << level <= len(leaves):
-        for index in range(len(leaves) >> level):
-            nodes[(level, index)] = root_hash(leaves[index << level : (index + 1) << level])
-        level += 1
-    return nodes
 
 
 def _sides(plan: ProofPlan, leaf: int) -> tuple[str, ...]:
@@ -214,7 +205,7 @@ def test_plan_from_stored_nodes_equals_list_proof_for_all_sizes_up_to_200() -> N
     leaves = _random_leaves(random.Random(SEED), 200)
     # Perfect nodes never change as the tree grows, so the 200-leaf tree's nodes serve
     # every smaller size; the plan must only ask for nodes already perfect at its size.
-    stored = _perfect_nodes(leaves)
+    stored = perfect_nodes(leaves)
     for size in range(1, 201):
         prefix = leaves[:size]
         for index in range(size):
