@@ -14,6 +14,9 @@ from trace.api.routes import (
     brands,
     catalog,
     console,
+    console_catalog,
+    console_recalls,
+    console_sales,
     epcis,
     health,
     keys,
@@ -70,6 +73,6 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.signup_limiter = RateLimiter(per_minute=10)  # loyalty signups per client: rarer than page views
     problems.install(app)
     for module in (health, brands, catalog, keys, mint_jobs, epcis, units, ledger, well_known, verification,
-                   signup, leads, alerts, sales, recalls, console):
+                   signup, leads, alerts, sales, recalls, console, console_recalls, console_catalog, console_sales):
         app.include_router(module.router)
     return app

@@ -28,3 +28,36 @@ def bars(points: Sequence[tuple[str, int]], *, width: int = WIDTH, height: int =
     return tuple(Bar(x=round(i * slot + slot * 0.1, 2), y=round(room - value / top * room, 2),
                      width=round(slot * 0.8, 2), height=round(value / top * room, 2), label=label, value=value)
                  for i, (label, value) in enumerate(points))
+
+
+@dataclass(frozen=True, slots=True)
+class StackedBar:
+    """One day of a recall: the recovered part at the bottom, the outstanding part on top."""
+
+    x: float
+    width: float
+    label: str
+    recovered: int
+    outstanding: int
+    recovered_y: float
+    recovered_height: float
+    outstanding_y: float
+    outstanding_height: float
+
+
+def stacked(points: Sequence[tuple[str, int, int]], *, width: int = WIDTH,
+            height: int = HEIGHT) -> tuple[StackedBar, ...]:
+    """One bar per (label, recovered, outstanding), scaled so the tallest sum fills the plot."""
+    if not points:
+        return ()
+    top = max(low + high for _, low, high in points) or 1
+    slot = width / len(points)
+    room = height - AXIS
+    out = []
+    for i, (label, low, high) in enumerate(points):
+        low_h, high_h = round(low / top * room, 2), round(high / top * room, 2)
+        out.append(StackedBar(x=round(i * slot + slot * 0.1, 2), width=round(slot * 0.8, 2), label=label,
+                              recovered=low, outstanding=high, recovered_y=round(room - low_h, 2),
+                              recovered_height=low_h, outstanding_y=round(room - low_h - high_h, 2),
+                              outstanding_height=high_h))
+    return tuple(out)

@@ -13,11 +13,13 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from consumer_site.pages import page_language
+from trace.api.console_i18n import Words
 from trace.api.deps import RuntimeDep
 from trace.api.problems import status_for
 from trace.domain.access import Permission
@@ -27,6 +29,8 @@ from trace.services.staff import StaffMember
 
 SESSION_COOKIE = "tm_console"
 LOGIN_COOKIE = "tm_console_login"  # a random nonce binding the login form's CSRF token
+Text = Annotated[str, Form(max_length=500)]
+"""A form field as the console accepts it (bounded; services validate the content)."""
 ENV = Environment(loader=PackageLoader("trace.api", "console_templates"), autoescape=select_autoescape(["html"]))
 
 
@@ -48,11 +52,20 @@ class Console:
     def is_admin(self) -> bool:
         return self.member.principal().can(Permission.MANAGE_BRANDS)
 
+    def can(self, permission: str) -> bool:
+        """For templates: may this member do ``permission`` (a :class:`Permission` value)?"""
+        return self.member.principal().can(Permission(permission))
+
 
 def render(request: Request, template: str, *, http_status: int = 200, console: Console | None = None,
            **context: Any) -> HTMLResponse:
-    html = ENV.get_template(template).render(request=request, console=console, **context)
-    return HTMLResponse(html, status_code=http_status, headers={"Cache-Control": "no-store"})
+    """The page in the reader's language (Accept-Language, or ``?lang=en|zh``, as on the consumer pages)."""
+    words = Words(page_language(request.query_params.get("lang"), request.headers.get("accept-language")))
+    html = ENV.get_template(template).render(request=request, console=console, t=words, name_of=words.state,
+                                             html_lang=words.html_lang, **context)
+    return HTMLResponse(html, status_code=http_status, headers={"Cache-Control": "no-store",
+                                                                "Content-Language": words.html_lang,
+                                                                "Vary": "Accept-Language"})
 
 
 class ConsoleRoute(APIRoute):

@@ -9,18 +9,18 @@ from sqlalchemy import select
 from trace.db.database import Database
 from trace.db.models import Brand, Lot, Product
 from trace.domain.catalog import LotInfo, ProductInfo
-from trace.errors import Conflict, InvalidInput
+from trace.errors import Conflict, InvalidInput, NotFound
 from trace.identifiers import Gtin
 from trace.services.lookups import brand_by_slug, lot_of, product_by_gtin
 
 _LOT_CHARS = frozenset("!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz")
 
 
-def _product_info(brand: str, p: Product) -> ProductInfo:
+def product_info(brand: str, p: Product) -> ProductInfo:
     return ProductInfo(brand=brand, gtin=p.gtin, name=p.name, description=p.description, image_url=p.image_url)
 
 
-def _lot_info(brand: str, gtin: str, lot: Lot) -> LotInfo:
+def lot_info(brand: str, gtin: str, lot: Lot) -> LotInfo:
     return LotInfo(brand=brand, gtin=gtin, lot=lot.lot_number, produced_on=lot.produced_on,
                    expires_on=lot.expires_on, line=lot.line, site=lot.site)
 
@@ -38,7 +38,7 @@ def add_product(db: Database, *, brand: str, gtin: str, name: str, description: 
         product = Product(brand_id=owner.id, gtin=gtin14, name=name.strip(), description=description, image_url=image_url)
         session.add(product)
         session.flush()
-        return _product_info(owner.slug, product)
+        return product_info(owner.slug, product)
 
 
 def validate_lot_number(lot: str) -> str:
@@ -52,27 +52,30 @@ def validate_lot_number(lot: str) -> str:
 
 
 def add_lot(db: Database, *, gtin: str, lot: str, produced_on: date, expires_on: date | None = None,
-            line: str | None = None, site: str | None = None) -> LotInfo:
+            line: str | None = None, site: str | None = None, brand: str | None = None) -> LotInfo:
+    """Register a lot of a product; with ``brand``, another brand's GTIN is an unknown product."""
     gtin14 = Gtin.parse(gtin).value
     validate_lot_number(lot)
     if expires_on is not None and expires_on < produced_on:
         raise InvalidInput(f"invalid lot {lot!r}: expires {expires_on} before it is produced {produced_on}")
     with db.transaction() as session:
         product = product_by_gtin(session, gtin14)
+        if brand is not None and product.brand_id != brand_by_slug(session, brand).id:
+            raise NotFound(f"unknown product: brand {brand!r} has no product with GTIN {gtin14}")
         if session.scalar(select(Lot.id).where(Lot.product_id == product.id, Lot.lot_number == lot)) is not None:
             raise Conflict(f"lot {lot!r} already exists for GTIN {gtin14}")
         row = Lot(product_id=product.id, lot_number=lot, produced_on=produced_on, expires_on=expires_on, line=line, site=site)
         session.add(row)
         session.flush()
         brand = session.get(Brand, product.brand_id)
-        return _lot_info(brand.slug, gtin14, row)
+        return lot_info(brand.slug, gtin14, row)
 
 
 def list_products(db: Database, brand: str) -> list[ProductInfo]:
     with db.reading() as session:
         owner = brand_by_slug(session, brand)
         rows = session.scalars(select(Product).where(Product.brand_id == owner.id).order_by(Product.gtin))
-        return [_product_info(owner.slug, p) for p in rows]
+        return [product_info(owner.slug, p) for p in rows]
 
 
 def list_lots(db: Database, gtin: str) -> list[LotInfo]:
@@ -81,7 +84,7 @@ def list_lots(db: Database, gtin: str) -> list[LotInfo]:
         product = product_by_gtin(session, gtin14)
         brand = session.get(Brand, product.brand_id)
         rows = session.scalars(select(Lot).where(Lot.product_id == product.id).order_by(Lot.produced_on, Lot.lot_number))
-        return [_lot_info(brand.slug, gtin14, lot) for lot in rows]
+        return [lot_info(brand.slug, gtin14, lot) for lot in rows]
 
 
 def get_lot(db: Database, gtin: str, lot: str) -> LotInfo:
@@ -89,11 +92,11 @@ def get_lot(db: Database, gtin: str, lot: str) -> LotInfo:
     with db.reading() as session:
         product = product_by_gtin(session, gtin14)
         brand = session.get(Brand, product.brand_id)
-        return _lot_info(brand.slug, gtin14, lot_of(session, product, lot))
+        return lot_info(brand.slug, gtin14, lot_of(session, product, lot))
 
 
 def get_product(db: Database, gtin: str) -> ProductInfo:
     gtin14 = Gtin.parse(gtin).value
     with db.reading() as session:
         product = product_by_gtin(session, gtin14)
-        return _product_info(session.get(Brand, product.brand_id).slug, product)
+        return product_info(session.get(Brand, product.brand_id).slug, product)

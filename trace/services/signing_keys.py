@@ -7,13 +7,14 @@ new one active; revocation makes every code signed with the key verify as forged
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trace.crypto import BrandSigningKey, KeyStore, PublicKey
 from trace.db.base import utc_now
 from trace.db.database import Database
 from trace.db.models import Brand, SigningKey
+from trace.db.units import MintJob
 from trace.domain.catalog import KeyInfo
 from trace.errors import Conflict, NotFound
 from trace.services.lookups import brand_by_slug
@@ -43,6 +44,14 @@ def list_keys(db: Database, brand_slug: str) -> list[KeyInfo]:
         brand = brand_by_slug(session, brand_slug)
         rows = session.scalars(select(SigningKey).where(SigningKey.brand_id == brand.id).order_by(SigningKey.id))
         return [_info(brand.slug, row) for row in rows]
+
+
+def codes_signed(db: Database, brand_slug: str) -> dict[str, int]:
+    """kid → codes minted with that key (from the mint jobs): what revoking the key would flag."""
+    with db.reading() as session:
+        brand = brand_by_slug(session, brand_slug)
+        return {kid: int(n) for kid, n in session.execute(
+            select(MintJob.kid, func.sum(MintJob.count)).where(MintJob.brand_id == brand.id).group_by(MintJob.kid))}
 
 
 def rotate_key(db: Database, key_store: KeyStore, brand_slug: str) -> KeyInfo:

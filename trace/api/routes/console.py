@@ -2,17 +2,17 @@
 
 Every POST carries the session's CSRF token; roles are those of API keys (a viewer reads, an
 admin starts and closes recalls and handles alerts); another brand's objects are 404s.
+This router has the login, the dashboard, alerts and unit lookup; recalls, the catalog and
+keys, and sales regions and campaigns have one router each (``console_*.py``).
 """
 
 from __future__ import annotations
 
-import re
 import secrets
 import time
 from dataclasses import asdict
-from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from trace.api.console_chart import bars
@@ -22,6 +22,7 @@ from trace.api.console_session import (
     ConsoleRoute,
     Staff,
     StaffForm,
+    Text,
     render,
     secret,
     set_cookie,
@@ -29,15 +30,9 @@ from trace.api.console_session import (
 from trace.api.deps import RuntimeDep
 from trace.domain.access import Permission
 from trace.errors import AuthenticationError, InvalidInput, NotFound, PermissionDenied
-from trace.services import alerts, dashboard, recall, staff, tracing
-from trace.services.recall_criteria import RecallCriteria
+from trace.services import alerts, dashboard, staff, tracing
 
 router = APIRouter(prefix="/console", tags=["console"], route_class=ConsoleRoute, include_in_schema=False)
-Text = Annotated[str, Form(max_length=500)]
-
-
-def _criteria(gtin: str, lots: str) -> RecallCriteria:
-    return RecallCriteria.from_json({"gtin": gtin.strip() or None, "lots": [x for x in re.split(r"[,\s]+", lots) if x]})
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -90,57 +85,6 @@ def alert_action(alert_id: int, action: str, console: StaffForm, runtime: Runtim
     console.require(Permission.MANAGE_BRANDS)
     alerts.change_status(runtime.db, console.member.brand, alert_id, action)
     return RedirectResponse("/console/alerts", status_code=303)
-
-
-@router.get("/recalls", response_class=HTMLResponse)
-def recalls_page(request: Request, console: Staff, runtime: RuntimeDep) -> Response:
-    return render(request, "recalls.html", console=console, recalls=recall.list_recalls(runtime.db, console.member.brand))
-
-
-@router.get("/recalls/new", response_class=HTMLResponse)
-def new_recall_page(request: Request, console: Staff) -> Response:
-    return render(request, "recall_new.html", console=console, form={}, preview=None)
-
-
-@router.post("/recalls/preview", response_class=HTMLResponse)
-def preview_recall(request: Request, console: StaffForm, runtime: RuntimeDep, gtin: Text = "", lots: Text = "",
-                   reason: Text = "", reference: Text = "") -> Response:
-    form = {"gtin": gtin, "lots": lots, "reason": reason, "reference": reference}
-    try:
-        found = recall.preview(runtime.db, console.member.brand, _criteria(gtin, lots))
-    except (InvalidInput, NotFound) as exc:
-        return render(request, "recall_new.html", http_status=400, console=console, form=form, preview=None, error=str(exc))
-    return render(request, "recall_new.html", console=console, form=form, preview=found)
-
-
-@router.post("/recalls")
-def start_recall(console: StaffForm, runtime: RuntimeDep, gtin: Text = "", lots: Text = "", reason: Text = "",
-                 reference: Text = "") -> Response:
-    console.require(Permission.MANAGE_BRANDS)
-    if not reason.strip():
-        raise InvalidInput("a recall needs a reason")
-    started = recall.start(runtime.db, console.member.brand, _criteria(gtin, lots), reason=reason.strip(),
-                           by=console.member.actor, reference=reference.strip() or None)
-    return RedirectResponse(f"/console/recalls/{started.id}", status_code=303)
-
-
-@router.get("/recalls/{recall_id}", response_class=HTMLResponse)
-def recall_page(request: Request, recall_id: int, console: Staff, runtime: RuntimeDep, status: str | None = None,
-                location: str | None = None) -> Response:
-    brand = console.member.brand
-    summary = recall.get(runtime.db, brand, recall_id)
-    return render(request, "recall.html", console=console, recall=summary,
-                  progress=recall.progress(runtime.db, brand, recall_id),
-                  units=recall.units(runtime.db, brand, recall_id, status=status or None, location=location or None,
-                                     limit=500),
-                  status=status, location=location)
-
-
-@router.post("/recalls/{recall_id}/close")
-def close_recall(recall_id: int, console: StaffForm, runtime: RuntimeDep) -> Response:
-    console.require(Permission.MANAGE_BRANDS)
-    recall.close(runtime.db, console.member.brand, recall_id, by=console.member.actor)
-    return RedirectResponse(f"/console/recalls/{recall_id}", status_code=303)
 
 
 @router.get("/lookup", response_class=HTMLResponse)
