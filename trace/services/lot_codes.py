@@ -107,8 +107,9 @@ def lot_detail(db: Database, brand: str, gtin: str, lot: str, *, today: date) ->
         codes, jobs = session.execute(select(func.coalesce(func.sum(MintJob.count), 0), func.count())
                                       .where(MintJob.lot_id == row.id)).one()
         by_state = {state.value: 0 for state in UnitState}
-        by_state.update(session.execute(select(Unit.state, func.count()).where(Unit.lot_id == row.id)
-                                        .group_by(Unit.state)).tuples().all())
+        for state, count in session.execute(select(Unit.state, func.count()).where(Unit.lot_id == row.id)
+                                            .group_by(Unit.state)):
+            by_state[state] = count
         recalled = session.scalar(
             select(func.count()).select_from(Unit)
             .join(EpcState, and_(EpcState.brand_id == Unit.brand_id,
