@@ -45,13 +45,16 @@ class StackedBar:
     outstanding_height: float
 
 
-def stacked(points: Sequence[tuple[str, int, int]], *, width: int = WIDTH,
-            height: int = HEIGHT) -> tuple[StackedBar, ...]:
-    """One bar per (label, recovered, outstanding), scaled so the tallest sum fills the plot."""
+def stacked(points: Sequence[tuple[str, int, int]], *, width: int = WIDTH, height: int = HEIGHT,
+            min_slots: int = 14) -> tuple[StackedBar, ...]:
+    """One bar per (label, recovered, outstanding), scaled so the tallest sum fills the plot.
+
+    Bars are never wider than ``width / min_slots``: the first days of a recall are narrow
+    bars from the left, not one bar across the chart."""
     if not points:
         return ()
     top = max(low + high for _, low, high in points) or 1
-    slot = width / len(points)
+    slot = width / max(len(points), min_slots)
     room = height - AXIS
     out = []
     for i, (label, low, high) in enumerate(points):
