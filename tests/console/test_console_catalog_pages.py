@@ -38,7 +38,8 @@ def test_products_and_lots(browser, console, database_url) -> None:
     page.fill("#lot", "OL#1")
     page.fill("#produced_on", "2026-11-03")
     page.click("#add-lot button")
-    assert page.locator("[role=alert]").inner_text() == "invalid lot 'OL#1': character '#' is not allowed in AI 10 (GS1 CSET 82)"
+    assert page.locator("[role=alert]").inner_text() == \
+        "invalid lot 'OL#1': character '#' is not allowed in AI 10 (GS1 CSET 82)"
     assert page.input_value("#lot") == "OL#1"  # the form comes back as typed
     page.fill("#lot", "OL-1")
     page.fill("#expires_on", "2027-11-02")

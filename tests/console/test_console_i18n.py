@@ -67,7 +67,8 @@ def test_console_in_chinese(browser, console, runtime, database_url) -> None:
 
     page.goto(f"{base}/console/products/{cat.gtin}/lots/{cat.lot}")
     assert page.locator("h1").inner_text() == f"批号 {cat.lot} (在有效期内)"
-    assert page.locator("#code-states tr").all_inner_texts() == ["已启用\t6", "已预留给产线码池\t0", "已作废\t0"]
+    assert page.locator("#code-states tr").all_inner_texts() == [
+        "已启用\t6", "已预留给产线码池\t0", "已作废\t0"]
 
     started = recall.start(runtime.db, "acme", RecallCriteria(gtin=cat.gtin, lots=(cat.lot,)), reason="封口缺陷",
                            by="staff:admin@acme.example", reference="RC-ZH")

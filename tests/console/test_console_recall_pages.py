@@ -93,8 +93,9 @@ def test_exports_with_the_staff_session(browser, returned, database_url) -> None
     body = json.loads(epcis.body())
     events = body["epcisBody"]["eventList"]
     assert body["type"] == "EPCISDocument"
+    case_link = "https://id.gs1.org/00/095060000000000015"  # the case, as a Digital Link
     assert sorted(e for ev in events for e in ev["epcList"]) == sorted(
-        [f"https://id.gs1.org/01/{cat.gtin}/21/{s}" for s in serials] + ["https://id.gs1.org/00/095060000000000015"])  # the case, as a Digital Link
+        [f"https://id.gs1.org/01/{cat.gtin}/21/{s}" for s in serials] + [case_link])
     assert {ev["disposition"] for ev in events} == {"recalled"}
 
     pdf = page.request.get(f"{base}{links['pdf']}")

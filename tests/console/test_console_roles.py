@@ -70,7 +70,8 @@ def test_every_new_form_needs_the_csrf_token(browser, acme_things, runtime) -> N
     for path, form in {"/console/products": {"gtin": "09506000134369", "name": "x"},
                        f"/console/products/{cat.gtin}/lots": {"lot": "L2", "produced_on": "2026-11-01"},
                        "/console/keys/rotate": {}, f"/console/keys/{cat.kid}/revoke": {"confirm": "yes"},
-                       "/console/regions": {"party": "p", "region": "CN"}, "/console/campaigns": {"name": "n", "offer": "o"},
+                       "/console/regions": {"party": "p", "region": "CN"},
+                       "/console/campaigns": {"name": "n", "offer": "o"},
                        f"/console/campaigns/{campaign_id}/pause": {}}.items():
         for token in ({}, {"csrf": "forged"}):
             status, text = refused(page, f"{base}{path}", {**form, **token})

@@ -26,7 +26,8 @@ def test_timeline_of_a_recall_with_returns_on_two_days(runtime) -> None:
     out = io.StringIO()
     mint(runtime.db, runtime.key_store, MintRequest(gtin=cat.gtin, lot=cat.lot, count=6, output_format="csv", out=None,
                                                     requested_by="test"), stdout=out)
-    items = [f"https://id.gs1.org/01/{cat.gtin}/21/{row['serial']}" for row in csv.DictReader(io.StringIO(out.getvalue()))]
+    serials = [row["serial"] for row in csv.DictReader(io.StringIO(out.getvalue()))]
+    items = [f"https://id.gs1.org/01/{cat.gtin}/21/{s}" for s in serials]
     capture_document(runtime.db, "acme", document([
         aggregation("2026-11-01T09:00:00+08:00", case(1), items),
         object_event("2026-11-02T10:00:00+08:00", [case(1)], step="receiving", disposition="in_progress",
@@ -36,7 +37,8 @@ def test_timeline_of_a_recall_with_returns_on_two_days(runtime) -> None:
     day0 = started.started_at.date()
     noon = datetime.combine(day0, datetime.min.time(), tzinfo=timezone.utc) + timedelta(hours=12)
     capture_document(runtime.db, "acme", document([
-        object_event(_at(noon + timedelta(days=1)), items[:2], step="receiving", disposition="returned", location=RETURNS),
+        object_event(_at(noon + timedelta(days=1)), items[:2], step="receiving", disposition="returned",
+                     location=RETURNS),
         object_event(_at(noon + timedelta(days=3)), items[2:3], step="receiving", disposition="returned",
                      location=RETURNS)]), captured_by="returns")
     summary = recall.get(runtime.db, "acme", started.id)
@@ -48,7 +50,8 @@ def test_timeline_of_a_recall_with_returns_on_two_days(runtime) -> None:
     assert len(recall_timeline.timeline(summary, progress, today=day0)) == 4
     recall.close(runtime.db, "acme", started.id, by="test")
     closed = recall.get(runtime.db, "acme", started.id)
-    later = recall_timeline.timeline(closed, recall.progress(runtime.db, "acme", started.id), today=day0 + timedelta(days=40))
+    final = recall.progress(runtime.db, "acme", started.id)
+    later = recall_timeline.timeline(closed, final, today=day0 + timedelta(days=40))
     assert [(p.recovered, p.outstanding) for p in later][-1] == (3, 4) and len(later) == 4
 
 

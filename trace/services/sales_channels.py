@@ -148,7 +148,8 @@ def update_campaign(db: Database, *, brand: str, campaign_id: int, name: str, of
     gtin14 = _checked_campaign(name, offer, gtin, starts_at, ends_at)
     with db.transaction() as session:
         brand_row, row = _campaign_of(session, brand, campaign_id)
-        row.name, row.offer, row.gtin, row.starts_at, row.ends_at = name.strip(), offer.strip(), gtin14, starts_at, ends_at
+        row.name, row.offer, row.gtin = name.strip(), offer.strip(), gtin14
+        row.starts_at, row.ends_at = starts_at, ends_at
         session.flush()
         return _campaign_view(brand_row.slug, row)
 

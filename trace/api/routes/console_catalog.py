@@ -78,9 +78,9 @@ def add_lot(request: Request, gtin: str, console: StaffForm, runtime: RuntimeDep
         produced = _date(produced_on, "production date")
         if produced is None:
             raise InvalidInput("invalid lot: a production date is required")
-        added = catalog.add_lot(runtime.db, brand=console.member.brand, gtin=gtin, lot=lot.strip(), produced_on=produced,
-                                expires_on=_date(expires_on, "expiry date"), line=line.strip() or None,
-                                site=site.strip() or None)
+        added = catalog.add_lot(runtime.db, brand=console.member.brand, gtin=gtin, lot=lot.strip(),
+                                produced_on=produced, expires_on=_date(expires_on, "expiry date"),
+                                line=line.strip() or None, site=site.strip() or None)
     except (InvalidInput, Conflict) as exc:
         form = {"lot": lot, "produced_on": produced_on, "expires_on": expires_on, "line": line, "site": site}
         return _product(request, console, runtime, gtin, form=form, error=exc)
