@@ -4,6 +4,7 @@ Routes stay thin: they ask for ``Staff`` (a signed-in member and their CSRF toke
 ``StaffForm`` (the same, for a POST whose CSRF token was checked) and render a template.
 Errors from services become HTML pages with the status the API would use (404 for another
 brand's recall, 403 for a role that may not act); a missing session redirects to the login.
+Every page is rendered in the reader's language (:mod:`trace.api.console_i18n`).
 """
 
 from __future__ import annotations
