@@ -26,9 +26,12 @@ from trace.crypto.ntag424 import SDM_FILE_READ_KEY_NO, brand_meta_read_key, dive
 from trace.db.database import Database
 from trace.errors import SignatureError
 from trace.services.sun_keys import SealedSunKey, sealed_sun_keys
-from verify.sun import check_sun_url
+from verify.sun import SunParameters, check_sun_url
 
-SUN_PARAMETERS = ("e=", "picc_data=")
+_DEFAULT = SunParameters()
+# Any one of them makes the URL a SUN tap to judge: a URL whose PICCData name was altered
+# (``e=`` → ``d=``) but still carries the MAC must fail, not pass as a plain code.
+SUN_PARAMETERS = tuple(f"{name}=" for name in (*_DEFAULT.picc, *_DEFAULT.mac, *_DEFAULT.enc))
 
 
 @dataclass(frozen=True, slots=True)
