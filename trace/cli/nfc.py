@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import os
 import string
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -40,11 +42,15 @@ def _uid(text: str) -> bytes:
     return bytes.fromhex(text)
 
 
-def _write_secret(path: Path | None, data: dict) -> None:
-    """JSON holding tag keys: to stdout, or to a new file only its owner can read."""
-    text = json.dumps(data, indent=2) + "\n"
+@contextmanager
+def _secret_output(path: Path | None) -> Iterator[Callable[[dict], None]]:
+    """Where JSON holding tag keys goes: stdout, or a new file only its owner can read.
+
+    The file is created before the work starts (an existing file is refused before anything
+    is bound) and removed again when the work fails.
+    """
     if path is None:
-        typer.echo(text, nl=False)
+        yield lambda data: typer.echo(json.dumps(data, indent=2))
         return
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -52,8 +58,12 @@ def _write_secret(path: Path | None, data: dict) -> None:
         raise InvalidInput(f"--out {path}: the file exists; expected a new file (it holds tag keys)") from exc
     except OSError as exc:
         raise InvalidInput(f"--out {path}: cannot create the file: {exc.strerror}") from exc
-    with os.fdopen(fd, "w", encoding="ascii") as file:
-        file.write(text)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as file:
+            yield lambda data: file.write(json.dumps(data, indent=2) + "\n")
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 @key_app.command("rotate")
@@ -88,12 +98,13 @@ def program(
     """Bind a tag to a unit; print its NDEF file, SDM offsets and diversified keys as JSON."""
     rt = runtime()
     tag = _uid(uid)
-    url = signed_url_for_unit(rt.db, rt.key_store, gtin=gtin, serial=serial)
-    plan = sun_keys.program_tag(
-        rt.db, rt.key_store, brand=brand, uid=tag, gtin=gtin, serial=serial,
-        plan=lambda master, system_id: plan_sun_tag(url, uid=tag, master_key=master, file_data=file_data,
-                                                    system_identifier=system_id))
-    _write_secret(out, plan.as_json())
+    with _secret_output(out) as write:
+        url = signed_url_for_unit(rt.db, rt.key_store, gtin=gtin, serial=serial)
+        plan = sun_keys.program_tag(
+            rt.db, rt.key_store, brand=brand, uid=tag, gtin=gtin, serial=serial,
+            plan=lambda master, system_id: plan_sun_tag(url, uid=tag, master_key=master, file_data=file_data,
+                                                        system_identifier=system_id))
+        write(plan.as_json())
     say(f"tag {tag.hex().upper()} bound to GTIN {gtin} serial {serial}")
 
 
@@ -105,11 +116,13 @@ def tag_keys(
 ) -> None:
     """Export the keys of a bound tag, from the master key version it was programmed with."""
     rt = runtime()
-    export = sun_keys.export_tag_keys(rt.db, rt.key_store, brand=brand, uid=_uid(uid))
-    _write_secret(out, {"uid": export.uid.hex().upper(), "gtin": export.gtin, "serial": export.serial,
-                        "sun_key_version": export.version, "app_master": export.keys.app_master.hex().upper(),
-                        "sdm_meta_read": export.keys.sdm_meta_read.hex().upper(),
-                        "sdm_file_read": export.keys.sdm_file_read.hex().upper()})
+    tag = _uid(uid)
+    with _secret_output(out) as write:
+        export = sun_keys.export_tag_keys(rt.db, rt.key_store, brand=brand, uid=tag)
+        write({"uid": export.uid.hex().upper(), "gtin": export.gtin, "serial": export.serial,
+               "sun_key_version": export.version, "app_master": export.keys.app_master.hex().upper(),
+               "sdm_meta_read": export.keys.sdm_meta_read.hex().upper(),
+               "sdm_file_read": export.keys.sdm_file_read.hex().upper()})
 
 
 def _key(option: str, text: str) -> bytes:
