@@ -1,4 +1,10 @@
-"""`tracemark verify URL`: the verdict on one code, as JSON."""
+"""`tracemark verify CODE`: the verdict on one code, as JSON.
+
+CODE is what any carrier yields: the URL of a QR code, an NFC tag or RFID user memory, or
+the GS1 element string of a DataMatrix (``(01)…(21)…(8030)…``, or the FNC1 form a scanner
+sends). The signature covers brand, key, GTIN, lot and serial, not the resolver domain, so an
+element string is verified as the Digital Link it stands for on GS1's resolver.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ import typer
 from trace.cli.output import print_json
 from trace.cli.runtime_access import runtime
 from trace.errors import InvalidInput
+from trace.identifiers import DigitalLink
 from trace.services.signing_keys import published_keys
 from trace.services.units import find_unit
 from verify.keyring import KeyRing
@@ -35,13 +42,27 @@ def _load_documents(source: str) -> list[dict]:
     raise InvalidInput(f"cannot read published keys from {source}: expected a JSON object")
 
 
+GS1_RESOLVER = "https://id.gs1.org"
+
+
+def presented_code(code: str) -> str:
+    """The code as a URL: surrounding whitespace dropped (a CSV line's CR, a scanner's CR/LF),
+    an element string turned into its Digital Link (GS1 Digital Link 1.2 §4.7)."""
+    text = code.strip()
+    if text.startswith(("http://", "https://")):
+        return text
+    return DigitalLink.from_element_string(text, GS1_RESOLVER).as_uri()
+
+
 def verify_command(
-    url: str = typer.Argument(..., help="The code's URL (GS1 Digital Link with AI 8030)."),
+    code: str = typer.Argument(..., metavar="CODE",
+                               help="The code: its URL (GS1 Digital Link with AI 8030) or a DataMatrix element string."),
     keys: str | None = typer.Option(
         None, "--keys", help="Offline: check the signature only, against published keys (file or URL)."
     ),
 ) -> None:
     """Print the verdict on a code; exit 0 when it is genuine (or, offline, its signature valid), 1 otherwise."""
+    url = presented_code(code)
     if keys is not None:
         verdict = verify_url(url, KeyRing.from_documents(_load_documents(keys)), None)
     else:
