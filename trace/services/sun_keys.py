@@ -168,6 +168,10 @@ def program_tag(db: Database, key_store: KeyStore, *, brand: str, uid: bytes, gt
     """
     _uid(uid)
     gtin14 = Gtin.parse(gtin).value
+    # Open the master key (one scrypt) before the write transaction, not while holding it.
+    with db.reading() as session:
+        row, master = _master(session, key_store, brand_by_slug(session, brand))
+        version, system_identifier = row.version, row.system_identifier.encode("ascii")
     with db.transaction() as session:
         owner = brand_by_slug(session, brand)
         unit = session.scalar(select(Unit).where(Unit.brand_id == owner.id, Unit.gtin == gtin14, Unit.serial == serial))
@@ -177,10 +181,9 @@ def program_tag(db: Database, key_store: KeyStore, *, brand: str, uid: bytes, gt
             raise Conflict(f"NFC tag {uid.hex().upper()} is already bound")
         if session.scalar(select(NfcTag.uid).where(NfcTag.unit_id == unit.id)) is not None:
             raise Conflict(f"unit GTIN {gtin14} serial {serial!r} already has an NFC tag")
-        row, master = _master(session, key_store, owner)
-        result = plan(master, row.system_identifier.encode("ascii"))
-        session.add(NfcTag(brand_id=owner.id, uid=uid, unit_id=unit.id, last_counter=None,
-                           sun_key_version=row.version))
+        # A rotation in between is harmless: a retired version still authenticates its tags.
+        result = plan(master, system_identifier)
+        session.add(NfcTag(brand_id=owner.id, uid=uid, unit_id=unit.id, last_counter=None, sun_key_version=version))
         return result
 
 
