@@ -55,7 +55,6 @@ def test_datamatrix_label_is_exact_and_prints_the_exact_element_string() -> None
         "^FO224,24^A0N,20,14^FH\\^FD(01) 09506000134352^FS\n"
         "^FO224,72^A0N,20,14^FH\\^FD(10) L_1^FS\n"
         "^FO224,120^A0N,20,14^FH\\^FD(21) S_5F^FS\n"
-        "^FO224,168^A0N,20,14^FH\\^FD^FS\n"
         "^XZ\n")
     element_string = f"01{GTIN}10{LOT}\x1d21{SERIAL}\x1d8030{SIGNATURE}"
     (symbol,) = _printed(label)
