@@ -55,6 +55,15 @@ def test_rotate_program_export_and_check_a_tap(runtime, cli_env, tmp_path: Path,
                  "--file-key", exported["sdm_file_read"]]) == 0
     assert json.loads(capsys.readouterr().out) == {"uid": UID, "read_counter": 1, "file_data": None}
 
+    # `tracemark verify` authenticates the tap with the brand's sealed key as well.
+    assert main(["verify", url]) == 0
+    assert json.loads(capsys.readouterr().out)["verdict"] == "genuine"
+    flipped = url[:-1] + ("0" if url[-1] != "0" else "1")  # another hex digit: the MAC no longer matches
+    assert main(["verify", flipped]) == 1
+    verdict = json.loads(capsys.readouterr().out)
+    assert (verdict["verdict"], verdict["reason"]) == (
+        "forged", f"SDMMAC {flipped[-16:]} does not verify (URL altered, or a different SDMFileReadKey)")
+
 
 def test_bad_input_is_one_line_and_writes_nothing(runtime, cli_env, tmp_path: Path, capsys) -> None:
     code = _code(runtime)

@@ -3,23 +3,27 @@
 CODE is what any carrier yields: the URL of a QR code, an NFC tag or RFID user memory, or
 the GS1 element string of a DataMatrix (``(01)…(21)…(8030)…``, or the FNC1 form a scanner
 sends). The signature covers brand, key, GTIN, lot and serial, not the resolver domain, so an
-element string is verified as the Digital Link it stands for on GS1's resolver.
+element string is verified as the Digital Link it stands for on GS1's resolver. Online, a URL
+that carries NTAG 424 SUN parameters is also authenticated with the brand's SUN keys (read
+only: the tag's stored counter is not advanced; the public scan path judges replays).
 """
 
 from __future__ import annotations
 
 import json
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 
 import typer
 
 from trace.cli.output import print_json
 from trace.cli.runtime_access import runtime
-from trace.errors import InvalidInput
+from trace.errors import InvalidInput, SignatureError
 from trace.identifiers import DigitalLink
 from trace.services.signing_keys import published_keys
 from trace.services.units import find_unit
+from verify.brand_sun import BrandSunKeys, brand_sun_judge
 from verify.keyring import KeyRing
 from verify.verdict import VerdictStatus
 from verify.verifier import verify_url
@@ -66,9 +70,14 @@ def verify_command(
     if keys is not None:
         verdict = verify_url(url, KeyRing.from_documents(_load_documents(keys)), None)
     else:
-        db = runtime().db
-        ring = KeyRing.from_brand_keys(published_keys(db))
-        verdict = verify_url(url, ring, lambda gtin, serial: find_unit(db, gtin, serial))
+        rt = runtime()
+        ring = KeyRing.from_brand_keys(published_keys(rt.db))
+        verdict = verify_url(url, ring, lambda gtin, serial: find_unit(rt.db, gtin, serial))
+        if verdict.brand is not None and verdict.status is not VerdictStatus.FORGED:
+            try:
+                brand_sun_judge(BrandSunKeys(rt.db, rt.key_store).keys)(url, verdict.brand)
+            except SignatureError as exc:
+                verdict = replace(verdict, status=VerdictStatus.FORGED, reason=str(exc))
     print_json(verdict.as_json())
     if verdict.status not in (VerdictStatus.GENUINE, VerdictStatus.SIGNATURE_VALID):
         raise typer.Exit(1)
