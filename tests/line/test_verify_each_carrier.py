@@ -49,8 +49,9 @@ def test_a_code_from_every_carrier_verifies_as_genuine(runtime, cli_env, tmp_pat
     status, verdict, as_url = _verdict(capsys, symbol.text)  # (01)…(17)…(10)…(21)…(8030)…
     assert (status, verdict) == (0, "genuine")
     assert as_url.startswith(f"https://id.gs1.org/01/{cat.gtin}/10/LOT-2026%2F11/21/{serial}?17=281031&8030=")
-    scanner_sends = symbol.symbology_identifier + symbol.bytes.decode("ascii")  # "]d2" + FNC1 form
-    assert scanner_sends.startswith("]d2") and "\x1d" in scanner_sends
+    # A scanner set up for GS1 sends the symbology identifier ]d2 (FNC1 first) and GS separators.
+    scanner_sends = "]d2" + symbol.bytes.decode("ascii")
+    assert scanner_sends.count("\x1d") == 2  # after the lot and after the serial
     assert _verdict(capsys, scanner_sends) == (0, "genuine", as_url)
 
     plan = json.loads(_mint(runtime, cat, "epc"))
