@@ -76,8 +76,12 @@ def zpl_field_data(code: LabelCode) -> str:
 
 
 def zpl_label(code: LabelCode) -> str:
-    """One 50 × 30 mm label (203 dpi): GS1 DataMatrix on the left, HRI lines on the right."""
-    return _template() % (zpl_field_data(code), *_hri_lines(code))
+    """One 50 × 30 mm label (203 dpi): GS1 DataMatrix on the left, HRI lines on the right
+    (the ``(17)`` line only when the code has an expiry date)."""
+    lines = _hri_lines(code)
+    if code.expires is None:
+        return _template(with_expiry=False) % (zpl_field_data(code), *lines[:3])
+    return _template(with_expiry=True) % (zpl_field_data(code), *lines)
 
 
 class DataMatrixZplWriter:
@@ -146,7 +150,7 @@ def _escape_text(value: str) -> str:
 
 
 @functools.cache
-def _template() -> str:
+def _template(*, with_expiry: bool) -> str:
     def dots(mm: float) -> int:
         return round(mm * _DOTS_PER_MM)
 
@@ -155,4 +159,4 @@ def _template() -> str:
 
     return ("^XA\n^CI28\n" f"^PW{dots(50)}\n^LL{dots(30)}\n"
             f"^FO{dots(2)},{dots(2)}^BXN,{_MODULE_DOTS},200,,,,{_ESCAPE}^FH\\^FD%s^FS\n"
-            + text(3) + text(9) + text(15) + text(21) + "^XZ\n")
+            + text(3) + text(9) + text(15) + (text(21) if with_expiry else "") + "^XZ\n")

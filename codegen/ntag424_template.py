@@ -66,6 +66,20 @@ class SunTagPlan:
         """Where the URI text (after the identifier code) starts in the NDEF file."""
         return len(self.ndef_file) - (len(self.url_template) - len(self.uri_prefix))
 
+    def as_json(self) -> dict[str, object]:
+        """What an encoder needs, as JSON values: bytes as upper-case hex, offsets as integers.
+
+        Holds the tag's keys: write it only where the encoder reads it, never to a shared log.
+        """
+        return {
+            "uid": self.uid.hex().upper(), "url_template": self.url_template, "ndef_file": self.ndef_file.hex().upper(),
+            "uri_prefix_code": self.uri_prefix_code, "picc_data_offset": self.picc_data_offset,
+            "sdm_mac_input_offset": self.sdm_mac_input_offset, "sdm_enc_offset": self.sdm_enc_offset,
+            "sdm_enc_length": self.sdm_enc_length, "sdm_mac_offset": self.sdm_mac_offset,
+            "keys": {"app_master": self.keys.app_master.hex().upper(), "sdm_meta_read": self.keys.sdm_meta_read.hex().upper(),
+                     "sdm_file_read": self.keys.sdm_file_read.hex().upper()},
+        }
+
     def url_offset(self, file_offset: int) -> int:
         """The character offset in the URL a reader returns for a byte offset in the NDEF file.
 

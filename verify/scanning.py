@@ -2,7 +2,7 @@
 
 The scan service sits below ``verify/`` and so cannot import it; the composition root (API,
 CLI, tests) builds :class:`ScanJudges` here from the in-memory key ring, the risk engine and,
-when the brand's SUN keys are configured, the NTAG 424 SUN check.
+the NTAG 424 SUN check with each brand's master keys (``verify.brand_sun``).
 """
 
 from __future__ import annotations
@@ -35,10 +35,14 @@ def signature_judge(ring: Callable[[], KeyRing]) -> Callable[[DigitalLink], Sign
     return judge
 
 
-def sun_judge(meta_key: bytes, file_key: FileKey) -> Callable[[str], tuple[bytes, int] | None]:
-    """(UID, counter) of a SUN tap in the URL, None when it carries no SUN parameters."""
+def sun_judge(meta_key: bytes, file_key: FileKey) -> Callable[[str, str], tuple[bytes, int] | None]:
+    """(UID, counter) of a SUN tap in the URL, None when it carries no SUN parameters.
 
-    def judge(url: str) -> tuple[bytes, int] | None:
+    The same keys for every brand (a fixed deployment, tests); the public route uses each
+    brand's own master keys: ``verify.brand_sun.brand_sun_judge``.
+    """
+
+    def judge(url: str, brand: str) -> tuple[bytes, int] | None:
         query = url.partition("?")[2]
         if not any(part.startswith(_SUN_PARAMETERS) for part in query.split("&")):
             return None
@@ -49,7 +53,7 @@ def sun_judge(meta_key: bytes, file_key: FileKey) -> Callable[[str], tuple[bytes
 
 
 def judges(ring: Callable[[], KeyRing], *, engine: RiskEngine | None = None,
-           sun: Callable[[str], tuple[bytes, int] | None] | None = None,
+           sun: Callable[[str, str], tuple[bytes, int] | None] | None = None,
            policies: Mapping[str, RiskPolicy] | None = None, default_policy: RiskPolicy = RiskPolicy()) -> ScanJudges:
     engine = engine or RiskEngine()
     return ScanJudges(signature=signature_judge(ring), risk=engine.judge, sun=sun, policies=dict(policies or {}),

@@ -26,6 +26,7 @@ from trace.api.routes import (
     recalls,
     sales,
     signup,
+    sun_keys,
     units,
     verification,
     well_known,
@@ -34,6 +35,7 @@ from trace.runtime import Runtime, build_runtime
 from trace.services.checkpoint_schedule import checkpoint_publisher
 from trace.services.webhooks import webhook_dispatcher
 from trace.settings import Settings, load_settings
+from verify.brand_sun import BrandSunKeys, brand_sun_judge
 from verify.scanning import judges
 from verify.trusted_keys import KeyRingCache
 
@@ -68,11 +70,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     )
     app.state.runtime = runtime
     app.state.key_rings = KeyRingCache(runtime.db)
-    app.state.scan_judges = judges(app.state.key_rings.ring)
+    app.state.sun_keys = BrandSunKeys(runtime.db, runtime.key_store)
+    app.state.scan_judges = judges(app.state.key_rings.ring, sun=brand_sun_judge(app.state.sun_keys.keys))
     app.state.rate_limiter = RateLimiter(per_minute=runtime.settings.rate_limit_per_minute)
     app.state.signup_limiter = RateLimiter(per_minute=10)  # loyalty signups per client: rarer than page views
     problems.install(app)
     for module in (health, brands, catalog, keys, mint_jobs, epcis, units, ledger, well_known, verification,
-                   signup, leads, alerts, sales, recalls, console, console_recalls, console_catalog, console_sales):
+                   signup, leads, alerts, sales, recalls, console, console_recalls, console_catalog, console_sales,
+                   sun_keys):
         app.include_router(module.router)
     return app

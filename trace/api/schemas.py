@@ -68,6 +68,51 @@ class KeyOut(_Out):
     revoked_at: datetime | None
 
 
+class SunKeyOut(_Out):
+    brand: str
+    version: int
+    status: str
+    system_identifier: str
+    created_at: datetime
+    retired_at: datetime | None
+
+
+class NfcTagIn(BaseModel):
+    uid: str = Field(pattern=r"^[0-9A-Fa-f]{14}$", description="The NTAG 424 DNA's 7-byte UID as hex")
+    gtin: str = Field(max_length=14)
+    serial: str = Field(min_length=1, max_length=20)
+    file_data: str | None = Field(default=None, max_length=128,
+                                  description="Plain ASCII the tag encrypts on every tap (16-character blocks)")
+
+
+class TagKeysOut(BaseModel):
+    app_master: str
+    sdm_meta_read: str
+    sdm_file_read: str
+
+
+class SunTagPlanOut(BaseModel):
+    """What to write into the tag; holds its keys (hex)."""
+
+    uid: str
+    url_template: str
+    ndef_file: str
+    uri_prefix_code: int
+    picc_data_offset: int
+    sdm_mac_input_offset: int
+    sdm_enc_offset: int | None
+    sdm_enc_length: int | None
+    sdm_mac_offset: int
+    keys: TagKeysOut
+
+
+class TagKeyExportOut(TagKeysOut):
+    uid: str
+    gtin: str
+    serial: str
+    sun_key_version: int
+
+
 class MintJobIn(BaseModel):
     gtin: str
     lot: str

@@ -20,6 +20,10 @@ To open a file with OpenSSL, derive that 32-byte password first.
 Files are written mode 0600 in a 0700 directory, atomically (temporary file, fsync,
 ``os.replace``): a crash leaves the old key or the new one, never half a key. Errors name
 the kid, never the passphrase.
+
+Key material that must live in a database row (a brand's SUN master key) is sealed by the
+same store: :meth:`FileKeyStore.seal_secret` / :meth:`FileKeyStore.open_secret`, same
+passphrase, same scrypt work factor (``trace.crypto.sealed_secret``).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from cryptography.hazmat.primitives.serialization import (
 
 from trace.crypto.base64url import b64url_decode, b64url_encode
 from trace.crypto.key_id import is_key_id
+from trace.crypto.sealed_secret import open_secret, seal_secret
 from trace.crypto.signing_key import BrandSigningKey
 from trace.errors import ConfigurationError, KeyStoreError
 from trace.types import KeyId
@@ -71,6 +76,14 @@ class KeyStore(Protocol):
 
     def load(self, kid: KeyId) -> BrandSigningKey:
         """Return the key ``kid``; raise ``KeyStoreError`` if it is missing or cannot be decrypted."""
+        ...
+
+    def seal_secret(self, label: str, secret: bytes) -> str:
+        """A sealed token of ``secret`` (key material kept in a database row), bound to ``label``."""
+        ...
+
+    def open_secret(self, label: str, token: str) -> bytes:
+        """The secret in ``token``; raise ``KeyStoreError`` if it was sealed otherwise or altered."""
         ...
 
 
@@ -142,6 +155,14 @@ class FileKeyStore:
         if key.kid != kid:
             raise KeyStoreError(f"private key file {path} holds key {key.kid}; expected key {kid}")
         return key
+
+    def seal_secret(self, label: str, secret: bytes) -> str:
+        """Seal ``secret`` under this store's passphrase (scrypt, AES-256-GCM, ``label`` bound)."""
+        return seal_secret(self._passphrase, secret, label=label, scrypt_log2_n=self._log2_n)
+
+    def open_secret(self, label: str, token: str) -> bytes:
+        """Open a token sealed by :meth:`seal_secret` for ``label``."""
+        return open_secret(self._passphrase, token, label=label)
 
     def _path(self, kid: str) -> Path:
         return self._directory / f"{kid}.pem"

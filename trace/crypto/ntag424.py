@@ -252,9 +252,13 @@ def an10922_diversify(master_key: bytes, diversification_input: bytes) -> bytes:
     _check_key(master_key, "master key")
     if not 1 <= len(diversification_input) <= 31:
         raise ValueError(f"AN10922 diversification input must be 1..31 bytes, found {len(diversification_input)}")
+    data = b"\x01" + diversification_input
+    if len(data) > BLOCK_SIZE:
+        # 17..32 bytes: padding to 32 and the choice of K1/K2 are exactly CMAC's (SP 800-38B
+        # §6.2), so one library CMAC gives the same block -- several times faster per tap.
+        return aes_cmac(master_key, data)
     k0 = _ecb(master_key, _ZERO_BLOCK)
     k1 = _double(k0)
-    data = b"\x01" + diversification_input
     if len(data) < 2 * BLOCK_SIZE:
         data = (data + b"\x80").ljust(2 * BLOCK_SIZE, b"\x00")
         subkey = _double(k1)

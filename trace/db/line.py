@@ -48,4 +48,6 @@ class NfcTag(Base):
     uid: Mapped[bytes] = mapped_column(LargeBinary(7), primary_key=True)
     unit_id: Mapped[int] = mapped_column(BigId, unique=True)
     last_counter: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sun_key_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The brand SUN master key version the tag's keys were diversified from (None: programmed elsewhere)."""
     bound_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

@@ -6,7 +6,7 @@ from trace.db.base import Base
 from trace.db.catalog import Brand, Lot, Product
 from trace.db.consumer import Alert, Campaign, Coupon, Lead, SalesChannel, Verification, Webhook, WebhookDelivery
 from trace.db.events import EpcisEventEpc, EpcisEventRow, EpcState
-from trace.db.keys import ApiKey, SigningKey
+from trace.db.keys import ApiKey, SigningKey, SunKey
 from trace.db.line import CodePool, NfcTag, PoolCode
 from trace.db.recalls import Recall, RecallUnit
 from trace.db.staff import StaffUser
@@ -17,5 +17,5 @@ __all__ = [
     "Alert", "Campaign", "CodePool", "Coupon", "Lead", "NfcTag", "PoolCode", "SalesChannel", "Verification",
     "Webhook", "WebhookDelivery",
     "ApiKey", "Base", "Brand", "EpcState", "EpcisEventEpc", "EpcisEventRow", "LedgerCheckpoint", "LedgerEntry", "LedgerLeaf", "LedgerLog", "LedgerNode",
-    "Lot", "MintJob", "Product", "Recall", "RecallUnit", "SigningKey", "StaffUser", "Unit",
+    "Lot", "MintJob", "Product", "Recall", "RecallUnit", "SigningKey", "StaffUser", "SunKey", "Unit",
 ]

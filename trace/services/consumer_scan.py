@@ -47,9 +47,10 @@ class ScanJudges:
     signature: Callable[[DigitalLink], SignedCode]
     """Raises SignatureError for a forged code (unknown key, bad signature, revoked key)."""
     risk: Callable[[ScanContext], Judged]
-    sun: Callable[[str], tuple[bytes, int] | None] | None = None
-    """(UID, read counter) of an authentic NTAG 424 SUN tap in the URL, None when the URL has
-    no SUN parameters; raises SignatureError for an inauthentic one."""
+    sun: Callable[[str, str], tuple[bytes, int] | None] | None = None
+    """``sun(url, brand)``: (UID, read counter) of an authentic NTAG 424 SUN tap in the URL, judged
+    with the signing brand's SUN keys; None when the URL has no SUN parameters; raises
+    SignatureError for an inauthentic one."""
     policies: Mapping[str, RiskPolicy] = field(default_factory=dict)
     """Per brand (``"acme"``) or per product (``"acme/09506000134352"``); the default otherwise."""
     default_policy: RiskPolicy = RiskPolicy()
@@ -103,7 +104,7 @@ def scan(db: Database, judges: ScanJudges, url: str, *, secret: bytes,
     base = {"url": url, "gtin": gtin, "lot": link.lot, "serial": link.serial}
     try:
         signed = judges.signature(link)
-        tap = judges.sun(url) if judges.sun is not None else None
+        tap = judges.sun(url, signed.brand) if judges.sun is not None else None
         now = now or utc_now()
         key = unit_key(signed.gtin, signed.serial)
         if not isinstance(audit_group, AuditGroup):
