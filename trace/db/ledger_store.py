@@ -13,10 +13,11 @@ transactions begin IMMEDIATE), so the locks are no-ops there.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import Engine, PoolProxiedConnection, insert, select, text, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +33,8 @@ from trace.db.ledger import (
 )
 from trace.ledger import hash_leaf
 
+
+T = TypeVar("T")
 
 LOCK_CLASS = 7301  # pg advisory lock namespace for ledgers: (LOCK_CLASS, brand_id)
 
@@ -304,6 +307,32 @@ def raw_rows(session: Session, sql_pg: str, sql_sqlite: str, params: Sequence[ob
         return cursor.fetchall()
     finally:
         cursor.close()
+
+
+def autocommit_read(engine: Engine, read: Callable[[PoolProxiedConnection], T]) -> T:
+    """PostgreSQL: ``read(connection)`` on a pooled DBAPI connection in autocommit,
+    retried once on a fresh connection when the first one turns out dropped by the server
+    (for pools that do not ping on checkout: :attr:`Database.unpinged`). ``read`` must
+    only read."""
+    for attempt in (1, 2):
+        connection = engine.raw_connection()
+        try:
+            driver = connection.driver_connection
+            switch = not driver.autocommit  # the unpinged pool's connections are in autocommit already
+            if switch:
+                driver.autocommit = True
+            try:
+                return read(connection)
+            except engine.dialect.loaded_dbapi.Error as exc:
+                if attempt == 2 or not engine.dialect.is_disconnect(exc, driver, None):
+                    raise
+                connection.invalidate(exc)
+            finally:
+                if switch and not driver.closed:
+                    driver.autocommit = False
+        finally:
+            connection.close()
+    raise AssertionError("unreachable: the second attempt returns or raises")
 
 
 @contextmanager

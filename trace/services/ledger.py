@@ -206,22 +206,22 @@ def _tree_size(log: LedgerLog, size: int | None) -> int:
 def inclusion(db: Database, brand: str, ref: str, *, size: int | None = None) -> InclusionProof:
     """The inclusion proof of the entry ``ref`` in the tree of ``size`` leaves (default: current).
 
-    PostgreSQL: one statement in autocommit (no BEGIN/ROLLBACK round trips) fetches the
-    head, the entry's leaf and every node the proof can need. SQLite: two statements, the
+    PostgreSQL: one statement in autocommit (no BEGIN/ROLLBACK round trips, no ping on
+    checkout) fetches the head, the entry's leaf and the nodes the proof needs below the
+    upper levels this process keeps (``ledger_proof_store.UpperNodes``). SQLite: two statements, the
     head with the entry's leaf, then every node the proof needs.
     """
     if db.dialect == "postgresql":
-        with ledger_store.autocommit_connection(db.engine) as connection:
-            context, fetched = ledger_proof_store.proof_bundle(connection, brand, ref, size)
+        context, fetched = ledger_proof_store.proof_bundle(db.unpinged, brand, ref, size)
+        if context is None:
+            with db.reading() as session:
+                slug = brand_by_slug(session, brand).slug  # NotFound for an unknown brand
+            if slug != brand:
+                context, fetched = ledger_proof_store.proof_bundle(db.unpinged, slug, ref, size)
             if context is None:
-                with db.reading() as session:
-                    slug = brand_by_slug(session, brand).slug  # NotFound for an unknown brand
-                if slug != brand:
-                    context, fetched = ledger_proof_store.proof_bundle(connection, slug, ref, size)
-                if context is None:
-                    raise NotFound(f"brand {brand!r} has no ledger yet")
-                brand = slug
-            return _inclusion_from(brand, ref, size, context, fetched)
+                raise NotFound(f"brand {brand!r} has no ledger yet")
+            brand = slug
+        return _inclusion_from(brand, ref, size, context, fetched)
     with db.reading() as session:
         context = ledger_proof_store.proof_context(session, brand, ref)
         if context is None:
