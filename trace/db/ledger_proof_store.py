@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, PoolProxiedConnection, text
+from sqlalchemy import URL, Engine, PoolProxiedConnection, text
 from sqlalchemy.orm import Session
 
 from trace.db.ledger_store import autocommit_read, is_postgres
-from trace.ledger import inclusion_proof_nodes, range_nodes, root_hash
+from trace.ledger import ProofPlan, inclusion_proof_nodes, range_nodes, root_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,17 +102,18 @@ class UpperNodes:
         return cls(ledger, level, {(lv, index): bytes(digest) for lv, index, digest in rows})
 
 
-_UPPER: dict[tuple[str, str], UpperNodes] = {}
+_UPPER: dict[tuple[URL, str], UpperNodes] = {}
 """Upper nodes by (database URL, brand slug) as proofs are asked for them."""
 
 
 def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None
-                 ) -> tuple[ProofContext | None, dict[tuple[int, int], bytes]]:
+                 ) -> tuple[ProofContext | None, dict[tuple[int, int], bytes], ProofPlan | None]:
     """PostgreSQL, one round trip (once the ledger's upper nodes are kept here): the
     proof context of ``ref`` and every stored node its inclusion proof at ``size``
-    (default: the head's size) needs, by (level, index). ``engine`` should not ping on
+    (default: the head's size) needs, by (level, index), and the proof's plan (None when
+    the context cannot be proven: the caller reports why). ``engine`` should not ping on
     checkout (:attr:`Database.unpinged`)."""
-    slot = (engine.url.render_as_string(), brand)
+    slot = (engine.url, brand)
     upper = _UPPER.get(slot)
     rows = autocommit_read(engine, lambda connection: _run_prepared(
         connection, "tracemark_proof_all", (ref, brand, size, 64 if upper is None else upper.level)))
@@ -128,14 +129,15 @@ def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None
         elif digest is not None:
             nodes[(level, index)] = bytes(digest)
     if context is None or context.leaf_index is None:
-        return context, nodes
+        return context, nodes, None
     tree_size = context.tree_size if size is None else size
     if not 0 <= context.leaf_index < tree_size <= context.tree_size:
-        return context, nodes  # the caller reports the bad size
+        return context, nodes, None  # the caller reports the bad size
     if upper is None or upper.ledger != ledger:
         # The first proof of this ledger here, or the slug names another ledger now.
         upper = _UPPER[slot] = UpperNodes.load(engine, ledger, context.tree_size)
-    wanted = inclusion_proof_nodes(context.leaf_index, tree_size).nodes
+    plan = inclusion_proof_nodes(context.leaf_index, tree_size)
+    wanted = plan.nodes
     if tree_size != context.tree_size:
         wanted += tuple(range_nodes(0, tree_size))
     kept = upper.nodes
@@ -159,7 +161,7 @@ def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None
                 kept[(level, index)] = digest
         if len(kept) > UpperNodes.LIMIT:
             _UPPER.pop(slot, None)
-    return context, nodes
+    return context, nodes, plan
 
 
 def _from_block(address: tuple[int, int], nodes: dict[tuple[int, int], bytes]) -> bytes | None:
