@@ -82,8 +82,8 @@ class UpperNodes:
     most of its index lookups: the database is asked only for the levels below ``level``
     (a 1,000,000-leaf tree: the leaf's block alone instead of 20 lookups). ``level`` is
     chosen from the tree's size so that about ``2**(KEPT_BITS + 1)`` nodes (32 bytes
-    each) are kept; nodes completed since they were loaded are fetched on a miss. The copies belong
-    to one ledger, named by its brand and its key (random per ledger).
+    each) are kept; nodes completed since they were loaded are fetched on a miss. The
+    copies belong to one ledger, named by its brand and its key (random per ledger).
     """
 
     KEPT_BITS = 16
@@ -144,7 +144,9 @@ def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None
     missing = []
     for address in wanted:
         if address not in nodes:
-            digest = kept.get(address) if address[0] >= upper.level else _from_block(address, nodes)
+            level = address[0]
+            digest = (kept.get(address) if level >= upper.level
+                      else _from_block(address, nodes) if 0 < level < BLOCK_BITS else None)
             if digest is None:
                 missing.append(address)
             else:

@@ -124,8 +124,10 @@ def _copy_entries(session: Session, brand_id: int, entries: Sequence[NewEntry], 
     """
     cursor = session.connection().connection.driver_connection.cursor()
     try:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence('ledger_entry', 'id')) FROM "
-                       "(SELECT pg_advisory_xact_lock_shared(%s, id) FROM brand WHERE id = %s FOR KEY SHARE) "
+        # The sequence is looked up once (a scalar subquery): as nextval's argument the
+        # lookup ran per row and cost ten times the nextval calls themselves.
+        cursor.execute("SELECT nextval((SELECT CAST(pg_get_serial_sequence('ledger_entry', 'id') AS regclass))) "
+                       "FROM (SELECT pg_advisory_xact_lock_shared(%s, id) FROM brand WHERE id = %s FOR KEY SHARE) "
                        "AS append_lock, generate_series(1, %s)", (LOCK_CLASS, brand_id, len(entries)))
         ids = _checked_ids(brand_id, sorted(row[0] for row in cursor.fetchall()))
         stamp = now.isoformat()
