@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from trace.db.database import Database
 from trace.db.ledger import APPEND_ONLY_TABLES
-from trace.db.ledger_store import NewEntry
+from trace.db.ledger_store import COPY_THRESHOLD, NewEntry
 from trace.services import ledger
 from ledger_scenarios import HISTORY_TABLES, build_ledger
 
@@ -79,4 +79,17 @@ def test_a_refused_change_takes_the_rest_of_its_transaction_with_it(runtime) -> 
             ledger.record(session, built.brand_id, [NewEntry(kind="note", ref="note:smuggled", entry=b"smuggled")])
             session.execute(text("DELETE FROM ledger_entry WHERE id = 2"))
     assert _rows(db, "ledger_entry") == entries_before
+    assert len(entries_before) == len(built.entries)
+
+
+@pytest.mark.parametrize("count", [1, COPY_THRESHOLD], ids=["insert", "copy"])
+def test_entries_of_a_brand_that_does_not_exist_are_refused_and_nothing_is_written(runtime, count: int) -> None:
+    """ledger_entry has no foreign key to brand (a trigger per row): the writer checks the brand once per batch."""
+    built = build_ledger(runtime)
+    entries_before = _rows(runtime.db, "ledger_entry")
+    with pytest.raises(ValueError, match="^brand 999999 does not exist: ledger entries need an existing brand$"):
+        with runtime.db.transaction() as session:
+            ledger.record(session, 999_999, [NewEntry(kind="note", ref=f"note:orphan-{i}", entry=b"orphan")
+                                             for i in range(count)])
+    assert _rows(runtime.db, "ledger_entry") == entries_before
     assert len(entries_before) == len(built.entries)

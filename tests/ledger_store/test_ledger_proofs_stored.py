@@ -77,6 +77,23 @@ def test_inclusion_proof_of_every_leaf_at_several_sizes(runtime, stored: dict[in
     assert served == sum(PROOF_SIZES)
 
 
+def test_proofs_stay_right_as_the_tree_grows_after_upper_nodes_were_kept(runtime, stored: dict[int, str]) -> None:
+    """PostgreSQL keeps a ledger's upper nodes in memory after its first proof; nodes the
+    tree completes later are read on a miss, older sizes still use the right border."""
+    ledger.inclusion(runtime.db, BRAND, "note:0")  # keeps the upper nodes of the 300-leaf tree
+    record_notes(runtime.db, brand_id(runtime.db), list(range(SIZE, 2 * SIZE)))
+    assert ledger.sequence(runtime.db, BRAND) == SIZE
+    leaves = LEAF_HASHES + [hash_leaf(note_bytes(n)) for n in range(SIZE, 2 * SIZE)]
+    checked = 0
+    for size in (SIZE, 511, 512, 2 * SIZE):
+        for index in [*range(0, size, 7), size - 1]:
+            proof = ledger.inclusion(runtime.db, BRAND, f"note:{index}", size=size if size < 2 * SIZE else None)
+            assert (proof.leaf_index, proof.tree_size, proof.root_hash) == (index, size, root_hash(leaves[:size]))
+            assert list(proof.proof) == inclusion_proof(leaves[:size], index)
+            checked += 1
+    assert checked == sum(len(range(0, size, 7)) + 1 for size in (SIZE, 511, 512, 2 * SIZE))
+
+
 def test_inclusion_defaults_to_the_current_tree(runtime, stored: dict[int, str]) -> None:
     proof = ledger.inclusion(runtime.db, BRAND, "note:150")
     assert (proof.leaf_index, proof.tree_size, proof.root_hash) == (150, SIZE, root_hash(LEAF_HASHES))

@@ -36,6 +36,16 @@ def _sqlite_pragmas(dbapi_connection: Any) -> None:
     cursor.close()
 
 
+def _autocommit_generic_plans(dbapi_connection: Any, _record: Any) -> None:
+    # The hot reads are prepared point lookups whose plan does not depend on the values:
+    # planning them again for each execution (PostgreSQL's default for the first five,
+    # and whenever a custom plan looks cheaper) cost more than running them.
+    dbapi_connection.autocommit = True
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET plan_cache_mode = force_generic_plan")
+    cursor.close()
+
+
 # Connections kept open per process. The server runs sync endpoints on up to 40 threads; with
 # SQLAlchemy's default (5 kept, 10 overflow) every checkout beyond the fifth opens a fresh
 # connection and closes it on return: under concurrent verifications that churn (a new
@@ -68,6 +78,7 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._unpinged: Engine | None = None
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._writers = sessionmaker(engine.execution_options(tracemark_write=True), expire_on_commit=False)
 
@@ -91,5 +102,25 @@ class Database:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def unpinged(self) -> Engine:
+        """The same database through a pool of autocommit connections that does not ping
+        on checkout and plans prepared statements once, for hot single-statement reads
+        (proof serving): the ping is a round trip as long as the read itself. A connection
+        the server dropped then fails the read instead, so callers retry once
+        (``ledger_store.autocommit_read``); reads are safe to repeat. Made on first use:
+        processes that never serve proofs open no second pool. SQLite: the engine itself.
+        """
+        if self._unpinged is None:
+            if self.engine.dialect.name != "postgresql":
+                return self.engine
+            # Its connections stay in autocommit (set on connect): nothing to reset on return.
+            self._unpinged = make_engine(self.engine.url.render_as_string(hide_password=False), pool_pre_ping=False,
+                                         pool_reset_on_return=None)
+            event.listen(self._unpinged, "connect", _autocommit_generic_plans)
+        return self._unpinged
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._unpinged is not None:
+            self._unpinged.dispose()

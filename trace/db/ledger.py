@@ -39,7 +39,9 @@ class LedgerEntry(Base):
     __table_args__ = (UniqueConstraint("brand_id", "ref"), Index("ix_ledger_entry_brand_id_id", "brand_id", "id"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"))
+    # No foreign key (a per-row trigger on PostgreSQL, as costly as the rest of the row):
+    # the writer checks the brand and locks its row once per batch (ledger_store.insert_entries).
+    brand_id: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(20))
     ref: Mapped[str] = mapped_column(String(200))
     entry: Mapped[bytes] = mapped_column(LargeBinary)

@@ -179,29 +179,50 @@ def _entry_digests(cursor: Any, brand_id: int, up_to_id: int) -> tuple[bytes, by
     return b"".join(ids), b"".join(digests)
 
 
-def nodes_match(session: Session, brand_id: int, levels: Sequence[Sequence[bytes]]) -> bool | None:
+_STORED_NODES = (
+    f"SELECT level, node_index >> {_CHUNK_BITS}, count(*), min(node_index), max(node_index), "
+    "string_agg(hash, ''::bytea ORDER BY node_index) FROM ledger_node WHERE brand_id = %s "
+    f"GROUP BY level, node_index >> {_CHUNK_BITS} ORDER BY level, node_index >> {_CHUNK_BITS}"
+)
+
+
+def stored_node_chunks(engine: Engine, brand_id: int) -> list[tuple]:
+    """PostgreSQL, on a connection of its own (the audit reads them while it hashes the
+    tree): the brand's stored nodes as a few rows per level, (level, chunk, count, lowest
+    index, highest index, hashes concatenated in index order), for :func:`nodes_match`."""
+    with autocommit_connection(engine) as connection:
+        cursor = connection.driver_connection.cursor()
+        try:
+            cursor.execute("SET work_mem = '64MB'")
+            try:
+                cursor.execute(_STORED_NODES, (brand_id,))
+                return cursor.fetchall()
+            finally:
+                cursor.execute("RESET work_mem")
+        finally:
+            cursor.close()
+
+
+def nodes_match(session: Session, brand_id: int, levels: Sequence[Sequence[bytes]],
+                chunks: list[tuple] | None = None) -> bool | None:
     """PostgreSQL: whether the stored nodes are exactly ``levels[1:]`` (every level's
     indexes 0..len-1 with these hashes, and nothing else), read a few concatenated rows
-    per level; None on SQLite (compare level by level)."""
+    per level (or given as ``chunks`` by :func:`stored_node_chunks`); None on SQLite
+    (compare level by level)."""
     if not is_postgres(session):
         return None
-    rows = raw_rows(
-        session,
-        f"SELECT level, node_index >> {_CHUNK_BITS}, count(*), min(node_index), max(node_index), "
-        "string_agg(hash, ''::bytea ORDER BY node_index) FROM ledger_node WHERE brand_id = %s "
-        f"GROUP BY level, node_index >> {_CHUNK_BITS} ORDER BY level, node_index >> {_CHUNK_BITS}",
-        "", (brand_id,))
+    rows = raw_rows(session, _STORED_NODES, "", (brand_id,)) if chunks is None else chunks
     stored: dict[int, list[tuple]] = {}
     for row in rows:
         stored.setdefault(row[0], []).append(row)
     if set(stored) != set(range(1, len(levels))):
         return False
-    for level, chunks in stored.items():
+    for level, parts in stored.items():
         want = levels[level]
-        for i, (_, chunk, count, low, high, _) in enumerate(chunks):
+        for i, (_, chunk, count, low, high, _) in enumerate(parts):
             if (chunk, low) != (i, i << _CHUNK_BITS) or high != low + count - 1:
                 return False
-        if sum(row[2] for row in chunks) != len(want) or b"".join(row[5] for row in chunks) != b"".join(want):
+        if sum(row[2] for row in parts) != len(want) or b"".join(row[5] for row in parts) != b"".join(want):
             return False
     return True
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import PoolProxiedConnection, text
+from sqlalchemy import URL, Engine, PoolProxiedConnection, text
 from sqlalchemy.orm import Session
 
-from trace.db.ledger_store import is_postgres
+from trace.db.ledger_store import autocommit_read, is_postgres
+from trace.ledger import ProofPlan, inclusion_proof_nodes, range_nodes, root_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,45 +43,134 @@ _PREPARED = {
 }
 
 
-# The whole inclusion proof in one statement: the head, the entry and its leaf, and every
-# stored node the proof of that leaf at tree size $3 (default: the head's) can need. Those
-# are the leaf's perfect siblings on every level (the path below the fork and the left
-# siblings above it) and the compact range of the tree size (the right border, whose
-# nodes make the ephemeral proof element and the root of an older tree). Level 0 comes
-# from ledger_leaf. Context row first (level -1), then the nodes.
+# The whole inclusion proof in one statement, context row first (level -1): the head, the
+# entry and its leaf; the leaf's block, the 2^BLOCK_BITS leaves around it (one range scan,
+# pages the leaf's own lookup just read); the leaf's perfect siblings from level
+# BLOCK_BITS up to level $4 (exclusive; above it are UpperNodes); and the compact range
+# of the tree size $3 (default: the head's) below level $4, the right border whose nodes
+# make the ephemeral proof element and the root of an older tree. Siblings below
+# BLOCK_BITS are hashed from the block. Level 0 is ledger_leaf, the rest ledger_node.
+BLOCK_BITS = 4
 _PREPARED["tracemark_proof_all"] = (
-    "(text, text, bigint) AS WITH c AS (SELECT g.brand_id, g.size, g.root_hash, e.id AS entry_id, l.leaf_index, "
-    "l.leaf_hash, e.entry, COALESCE($3, g.size) AS s FROM brand b JOIN ledger_log g ON g.brand_id = b.id "
+    "(text, text, bigint, int) AS WITH c AS (SELECT g.brand_id, g.size, g.root_hash, g.public_key, e.id AS entry_id, "
+    "l.leaf_index, l.leaf_hash, e.entry, COALESCE($3, g.size) AS s FROM brand b JOIN ledger_log g ON g.brand_id = b.id "
     "LEFT JOIN ledger_entry e ON e.brand_id = b.id AND e.ref = $1 LEFT JOIN ledger_leaf l ON l.entry_id = e.id "
     "WHERE b.slug = $2), "
-    "w AS (SELECT k, (c.leaf_index >> k) # 1 AS ix FROM c, generate_series(0, 62) AS k "
-    "WHERE c.leaf_index IS NOT NULL AND c.leaf_index < c.s AND (1::bigint << k) <= c.s "
-    "AND (((c.leaf_index >> k) # 1) + 1) << k <= c.s "
-    "UNION SELECT k, (c.s >> k) - 1 FROM c, generate_series(0, 62) AS k "
+    f"w AS (SELECT k, (c.leaf_index >> k) # 1 AS ix FROM c, generate_series({BLOCK_BITS}, LEAST($4, 63) - 1) AS k "
+    "WHERE c.leaf_index IS NOT NULL AND c.leaf_index < c.s AND (((c.leaf_index >> k) # 1) + 1) << k <= c.s "
+    "UNION SELECT k, (c.s >> k) - 1 FROM c, generate_series(0, LEAST($4, 63) - 1) AS k "
     "WHERE c.entry_id IS NOT NULL AND c.s > 0 AND c.s <= c.size AND (1::bigint << k) <= c.s AND (c.s >> k) & 1 = 1) "
-    "SELECT -1, c.leaf_index, c.leaf_hash, c.brand_id, c.size, c.root_hash, c.entry_id, c.entry FROM c "
+    "SELECT -1, c.leaf_index, c.leaf_hash, c.brand_id, c.size, c.root_hash, c.entry_id, c.entry, c.public_key FROM c "
+    "UNION ALL SELECT 0, f.leaf_index, f.leaf_hash, NULL, NULL, NULL, NULL, NULL, NULL FROM c JOIN ledger_leaf f "
+    f"ON f.brand_id = c.brand_id AND f.leaf_index >= (c.leaf_index >> {BLOCK_BITS}) << {BLOCK_BITS} "
+    f"AND f.leaf_index < LEAST(((c.leaf_index >> {BLOCK_BITS}) + 1) << {BLOCK_BITS}, c.s) "
     "UNION ALL SELECT w.k, w.ix, CASE WHEN w.k = 0 THEN (SELECT f.leaf_hash FROM ledger_leaf f "
     "WHERE f.brand_id = c.brand_id AND f.leaf_index = w.ix) ELSE (SELECT n.hash FROM ledger_node n "
     "WHERE n.brand_id = c.brand_id AND n.level = w.k AND n.node_index = w.ix) END, "
-    "NULL, NULL, NULL, NULL, NULL FROM w, c"
+    "NULL, NULL, NULL, NULL, NULL, NULL FROM w, c"
+)
+_PREPARED["tracemark_upper_nodes"] = (
+    "(int, int) AS SELECT level, node_index, hash FROM ledger_node WHERE brand_id = $1 AND level >= $2"
 )
 
 
-def proof_bundle(connection: PoolProxiedConnection, brand: str, ref: str, size: int | None
-                 ) -> tuple[ProofContext | None, dict[tuple[int, int], bytes]]:
-    """PostgreSQL, one round trip: the proof context of ``ref`` and every stored node its
-    inclusion proof at ``size`` (default: the head's size) can need, by (level, index)."""
-    rows = _run_prepared(connection, "tracemark_proof_all", (ref, brand, size))
+class UpperNodes:
+    """The stored nodes of one ledger from ``level`` up, kept in process memory.
+
+    A perfect node's hash never changes once stored (the table is append-only and the
+    audit checks every stored node), so copies of the few upper nodes spare every proof
+    most of its index lookups: the database is asked only for the levels below ``level``
+    (a 1,000,000-leaf tree: the leaf's block alone instead of 20 lookups). ``level`` is
+    chosen from the tree's size so that about ``2**(KEPT_BITS + 1)`` nodes (32 bytes
+    each) are kept; nodes completed since they were loaded are fetched on a miss. The
+    copies belong to one ledger, named by its brand and its key (random per ledger).
+    """
+
+    KEPT_BITS = 16
+    LIMIT = 1 << (KEPT_BITS + 3)  # beyond this many (the tree grew 4x), start again higher up
+
+    def __init__(self, ledger: tuple[int, bytes], level: int, nodes: dict[tuple[int, int], bytes]) -> None:
+        self.ledger = ledger
+        self.level = level
+        self.nodes = nodes
+
+    @classmethod
+    def load(cls, engine: Engine, ledger: tuple[int, bytes], size: int) -> UpperNodes:
+        level = max(BLOCK_BITS, size.bit_length() - cls.KEPT_BITS)
+        rows = autocommit_read(engine, lambda connection: _run_prepared(
+            connection, "tracemark_upper_nodes", (ledger[0], level)))
+        return cls(ledger, level, {(lv, index): bytes(digest) for lv, index, digest in rows})
+
+
+_UPPER: dict[tuple[URL, str], UpperNodes] = {}
+"""Upper nodes by (database URL, brand slug) as proofs are asked for them."""
+
+
+def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None
+                 ) -> tuple[ProofContext | None, dict[tuple[int, int], bytes], ProofPlan | None]:
+    """PostgreSQL, one round trip (once the ledger's upper nodes are kept here): the
+    proof context of ``ref`` and every stored node its inclusion proof at ``size``
+    (default: the head's size) needs, by (level, index), and the proof's plan (None when
+    the context cannot be proven: the caller reports why). ``engine`` should not ping on
+    checkout (:attr:`Database.unpinged`)."""
+    slot = (engine.url, brand)
+    upper = _UPPER.get(slot)
+    rows = autocommit_read(engine, lambda connection: _run_prepared(
+        connection, "tracemark_proof_all", (ref, brand, size, 64 if upper is None else upper.level)))
     context = None
+    ledger = (0, b"")
     nodes: dict[tuple[int, int], bytes] = {}
-    for level, index, digest, brand_id, tree_size, root, entry_id, entry in rows:
+    for level, index, digest, brand_id, tree_size, root, entry_id, entry, key in rows:
         if level == -1:
             context = ProofContext(brand_id=brand_id, tree_size=tree_size, root_hash=bytes(root), entry_id=entry_id,
                                    leaf_index=index, leaf_hash=None if digest is None else bytes(digest),
                                    entry=None if entry is None else bytes(entry))
+            ledger = (brand_id, bytes(key))
         elif digest is not None:
             nodes[(level, index)] = bytes(digest)
-    return context, nodes
+    if context is None or context.leaf_index is None:
+        return context, nodes, None
+    tree_size = context.tree_size if size is None else size
+    if not 0 <= context.leaf_index < tree_size <= context.tree_size:
+        return context, nodes, None  # the caller reports the bad size
+    if upper is None or upper.ledger != ledger:
+        # The first proof of this ledger here, or the slug names another ledger now.
+        upper = _UPPER[slot] = UpperNodes.load(engine, ledger, context.tree_size)
+    plan = inclusion_proof_nodes(context.leaf_index, tree_size)
+    wanted = plan.nodes
+    if tree_size != context.tree_size:
+        wanted += tuple(range_nodes(0, tree_size))
+    kept = upper.nodes
+    missing = []
+    for address in wanted:
+        if address not in nodes:
+            level = address[0]
+            digest = (kept.get(address) if level >= upper.level
+                      else _from_block(address, nodes) if 0 < level < BLOCK_BITS else None)
+            if digest is None:
+                missing.append(address)
+            else:
+                nodes[address] = digest
+    if missing:
+        # Completed since the upper nodes were loaded (or a broken ledger: the caller
+        # reports a node that is still missing).
+        fetched = autocommit_read(engine, lambda connection: _run_prepared(
+            connection, "tracemark_proof_nodes", (context.brand_id, [a[1] for a in missing if a[0] == 0],
+                                                  [a[0] for a in missing if a[0]], [a[1] for a in missing if a[0]])))
+        for level, index, digest in fetched:
+            nodes[(level, index)] = digest = bytes(digest)
+            if level >= upper.level:
+                kept[(level, index)] = digest
+        if len(kept) > UpperNodes.LIMIT:
+            _UPPER.pop(slot, None)
+    return context, nodes, plan
+
+
+def _from_block(address: tuple[int, int], nodes: dict[tuple[int, int], bytes]) -> bytes | None:
+    """The hash of a perfect node from its leaves, if they were all read (the leaf's block)."""
+    level, index = address
+    leaves = [nodes.get((0, i)) for i in range(index << level, (index + 1) << level)]
+    return None if None in leaves else root_hash(leaves)  # type: ignore[arg-type]
 
 
 def _execute_prepared(session: Session, name: str, params: tuple) -> list[tuple]:

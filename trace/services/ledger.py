@@ -22,6 +22,7 @@ from trace.ledger import (
     EMPTY_ROOT,
     Checkpoint,
     CompactRange,
+    ProofPlan,
     assemble_proof,
     consistency_proof_nodes,
     inclusion_proof_nodes,
@@ -206,22 +207,22 @@ def _tree_size(log: LedgerLog, size: int | None) -> int:
 def inclusion(db: Database, brand: str, ref: str, *, size: int | None = None) -> InclusionProof:
     """The inclusion proof of the entry ``ref`` in the tree of ``size`` leaves (default: current).
 
-    PostgreSQL: one statement in autocommit (no BEGIN/ROLLBACK round trips) fetches the
-    head, the entry's leaf and every node the proof can need. SQLite: two statements, the
+    PostgreSQL: one statement in autocommit (no BEGIN/ROLLBACK round trips, no ping on
+    checkout) fetches the head, the entry's leaf and the nodes the proof needs below the
+    upper levels this process keeps (``ledger_proof_store.UpperNodes``). SQLite: two statements, the
     head with the entry's leaf, then every node the proof needs.
     """
     if db.dialect == "postgresql":
-        with ledger_store.autocommit_connection(db.engine) as connection:
-            context, fetched = ledger_proof_store.proof_bundle(connection, brand, ref, size)
+        context, fetched, plan = ledger_proof_store.proof_bundle(db.unpinged, brand, ref, size)
+        if context is None:
+            with db.reading() as session:
+                slug = brand_by_slug(session, brand).slug  # NotFound for an unknown brand
+            if slug != brand:
+                context, fetched, plan = ledger_proof_store.proof_bundle(db.unpinged, slug, ref, size)
             if context is None:
-                with db.reading() as session:
-                    slug = brand_by_slug(session, brand).slug  # NotFound for an unknown brand
-                if slug != brand:
-                    context, fetched = ledger_proof_store.proof_bundle(connection, slug, ref, size)
-                if context is None:
-                    raise NotFound(f"brand {brand!r} has no ledger yet")
-                brand = slug
-            return _inclusion_from(brand, ref, size, context, fetched)
+                raise NotFound(f"brand {brand!r} has no ledger yet")
+            brand = slug
+        return _inclusion_from(brand, ref, size, context, fetched, plan)
     with db.reading() as session:
         context = ledger_proof_store.proof_context(session, brand, ref)
         if context is None:
@@ -254,12 +255,13 @@ def _check_inclusion(brand: str, ref: str, size: int | None, context: ledger_pro
 
 
 def _inclusion_from(brand: str, ref: str, size: int | None, context: ledger_proof_store.ProofContext,
-                    fetched: dict[tuple[int, int], bytes]) -> InclusionProof:
-    """The proof of a checked context from the stored nodes fetched for it."""
+                    fetched: dict[tuple[int, int], bytes], plan: ProofPlan | None = None) -> InclusionProof:
+    """The proof of a checked context from the stored nodes fetched for it (and its plan, if made already)."""
     _check_inclusion(brand, ref, size, context)
     assert context.leaf_index is not None and context.leaf_hash is not None
     tree_size = context.tree_size if size is None else size
-    plan = inclusion_proof_nodes(context.leaf_index, tree_size)
+    if plan is None:
+        plan = inclusion_proof_nodes(context.leaf_index, tree_size)
     root = context.root_hash if tree_size == context.tree_size else root_from_perfect_nodes(tree_size, fetched)
     return InclusionProof(brand=brand, ref=ref, leaf_index=context.leaf_index, tree_size=tree_size,
                           leaf_hash=context.leaf_hash, root_hash=root, proof=tuple(assemble_proof(plan, fetched)),

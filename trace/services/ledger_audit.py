@@ -97,12 +97,15 @@ def audit(db: Database, brand: str, *, external_checkpoint: str | None = None) -
         external = _open(external_checkpoint, vkey, "external checkpoint") if external_checkpoint else None
         if db.dialect == "postgresql":
             # The entries' hashes are PostgreSQL's part of the work: a second connection
-            # computes them while this one reads leaves and nodes and Python builds the tree.
-            with ThreadPoolExecutor(1) as pool:
+            # computes them, and a third reads the stored nodes, while this one reads the
+            # leaves and Python builds the tree.
+            with ThreadPoolExecutor(2) as pool:
                 entries = pool.submit(ledger_audit_store.entry_digests, db.engine, brand_row.id, log.last_entry_id)
+                stored_nodes = pool.submit(ledger_audit_store.stored_node_chunks, db.engine, brand_row.id)
                 summary = ledger_audit_store.leaf_summary(session, brand_row.id, log.last_entry_id, entries.result)
                 levels = perfect_levels(summary.leaf_hashes) if summary is not None else []
-                nodes_match = bool(levels) and bool(ledger_audit_store.nodes_match(session, brand_row.id, levels))
+                nodes_match = bool(levels) and bool(ledger_audit_store.nodes_match(
+                    session, brand_row.id, levels, stored_nodes.result()))
                 if summary is not None:
                     summary.in_order  # noqa: B018  (waits for the entries, inside the pool's lifetime)
         else:
