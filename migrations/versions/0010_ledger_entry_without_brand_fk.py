@@ -18,7 +18,7 @@ from migrations.append_only import protect, unprotect
 
 
 revision = '0010'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
