@@ -3,8 +3,9 @@ everything inside those containers, with each unit's current state.
 
 Seeds are the items of some lots (``unit.lot_id``) and named keys. The statement
 
-1. reads each lot item's state once (``lot_item``: one primary-key probe per item, which
-   also yields its container);
+1. reads each lot item's state once (``lot_item``: one range of the
+   ``(brand_id, lot_id)`` index when every item of the lots has a state, else one
+   primary-key probe per item), which also yields its container;
 2. climbs from those containers and the named keys to every container above (``up``);
 3. descends from all of ``up`` to everything recorded inside, level by level through the
    ``(brand_id, parent_key)`` index, carrying each row's state (``down``);
@@ -98,6 +99,12 @@ def scope_rows(session: Session, brand_id: int, seeds: Seeds) -> Iterator[ScopeR
 def _scope(session: Session, brand_id: int, seeds: Seeds, columns: Sequence[str]) -> str:
     names = ", ".join(columns)
     state = ", ".join(_EXPRESSION.get(c, f"s.{c}") for c in columns)
+    if not seeds.lot_ids or _states_cover(session, brand_id, seeds.lot_ids):
+        lot_items = f"SELECT s.epc_key, {state} FROM epc_state s WHERE s.brand_id = :b AND s.lot_id IN :lots"
+    else:  # some item of these lots has no state (never scanned) or predates epc_state.lot_id
+        lot_items = (f"SELECT x.k, {state} FROM (SELECT '01' || u.gtin || '21' || u.serial AS k FROM unit u"
+                     " WHERE u.brand_id = :b AND u.lot_id IN :lots) x"
+                     " LEFT JOIN epc_state s ON s.brand_id = :b AND s.epc_key = x.k")
     postgres = session.get_bind().dialect.name == "postgresql"
     named = "SELECT unnest(CAST(:keys AS text[]))" if postgres else "SELECT value FROM json_each(:keys)"
     # Items are the leaves almost always: probing 10⁵ items for contents that no state can
@@ -107,20 +114,21 @@ def _scope(session: Session, brand_id: int, seeds: Seeds, columns: Sequence[str]
     lot_items_contain = " UNION SELECT k FROM lot_item" if items_contain else ""
     leaves = "" if items_contain else " WHERE substr(down.k, 1, 2) <> '01'"
     if postgres:
-        # The planner cannot estimate recursive CTEs and would merge-join the whole parent
-        # index at every level; index probes are what scale here (and JIT compiling such a
-        # misestimated plan alone costs seconds). The radius of a lot is ~10⁵ rows of state:
-        # kept in memory rather than spilled.
-        for setting in ("jit = off", "enable_hashjoin = off", "enable_mergejoin = off", "work_mem = '64MB'"):
+        # The planner cannot estimate recursive CTEs (it expects 10⁸ rows for 10⁵) and would
+        # merge-join the whole parent index at every level; index probes are what scale
+        # here, and JIT compiling such a misestimated plan alone costs seconds. (Nor is
+        # work_mem raised: hash tables are sized from those estimates, up to work_mem, and
+        # allocating them cost more than the query.)
+        for setting in ("jit = off", "enable_hashjoin = off", "enable_mergejoin = off"):
             session.execute(text(f"SET LOCAL {setting}"))
+    # NOT IN and IN over CTEs stay hashed only when the planner expects few rows: the
+    # DISTINCT (estimated at a few hundred) says so, a recursive CTE's estimate does not.
     return f"""WITH RECURSIVE
 named(k) AS ({named}),
-lot_item(k, {names}) AS (
-  SELECT x.k, {state} FROM (SELECT '01' || u.gtin || '21' || u.serial AS k FROM unit u
-    WHERE u.brand_id = :b AND u.lot_id IN :lots) x
-  LEFT JOIN epc_state s ON s.brand_id = :b AND s.epc_key = x.k),
+lot_item(k, {names}) AS ({lot_items}),
+lot_parent(k) AS (SELECT DISTINCT parent_key FROM lot_item WHERE parent_key IS NOT NULL),
 up(k) AS (
-  SELECT parent_key FROM lot_item WHERE parent_key IS NOT NULL
+  SELECT k FROM lot_parent
   UNION SELECT k FROM named{lot_items_contain}
   UNION SELECT s.parent_key FROM epc_state s JOIN up ON s.brand_id = :b AND s.epc_key = up.k
     WHERE s.parent_key IS NOT NULL),
@@ -131,9 +139,22 @@ down(k, {names}) AS (
 affected(k, {names}) AS (
   SELECT k, {names} FROM down
   UNION ALL
-  SELECT k, {names} FROM lot_item WHERE parent_key IS NULL AND k NOT IN (SELECT k FROM up)),
+  SELECT k, {names} FROM lot_item WHERE parent_key IS NULL AND k NOT IN (SELECT DISTINCT k FROM up)),
 pallet(k) AS (SELECT DISTINCT parent_key FROM affected WHERE substr(k, 1, 2) = '00' AND parent_key IS NOT NULL)
 """
+
+
+def _states_cover(session: Session, brand_id: int, lot_ids: Sequence[int]) -> bool:
+    """Whether every item of these lots has a state that names its lot: then the lot's
+    states are read in one index range (``epc_state.lot_id``), not probed item by item.
+
+    States take their lot from the unit with the same key, so equal counts mean the same
+    items (two index-only counts, each about the cost of counting the lot's items).
+    """
+    return bool(session.execute(text(
+        "SELECT (SELECT count(*) FROM unit WHERE lot_id IN :lots)"
+        " = (SELECT count(*) FROM epc_state WHERE brand_id = :b AND lot_id IN :lots)").bindparams(
+        bindparam("lots", value=list(lot_ids), expanding=True), b=brand_id)).scalar())
 
 
 def _items_contain(session: Session, brand_id: int) -> bool:

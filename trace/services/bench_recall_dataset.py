@@ -1,9 +1,9 @@
 """The dataset of `tracemark bench recall`: millions of items in cases on pallets, loaded
 with COPY, kept between runs.
 
-Items (``unit`` + their ``epc_state``) in cases of 50, cases on pallets of 40 cases (three
-aggregation levels), lots of ``lot_size`` items; each pallet stands at one of five sites
-in one of five states, its cases and items with it. One item in a thousand was verified
+Items (``unit`` + their ``epc_state``, with the ``lot_id`` capture writes) in cases of 50,
+cases on pallets of 40 cases (three aggregation levels), lots of ``lot_size`` items; each
+pallet stands at one of five sites in one of five states, its cases and items with it. One item in a thousand was verified
 by a consumer. Two small TransformationEvents (supplier lot S1 → lots B0 and B1) are
 captured for real, so the supplier-lot path reads the identifier index as in production;
 ``epcis_event_epc`` is not filled for the generated items (the blast radius reads
@@ -44,7 +44,7 @@ SITES = (("urn:epc:id:sgln:9506000.13435.1", "receiving", "in_progress"),
 _TIME = "2026-11-01 08:00:00+00"
 _NULL = "\\N"  # COPY text format
 _STATE_COLUMNS = ("brand_id, epc_key, uri, last_event_row_id, last_event_time, biz_step, disposition, "
-                  "biz_location, parent_key, updated_at")
+                  "biz_location, parent_key, updated_at, lot_id")
 _UNIT_COLUMNS = "brand_id, lot_id, mint_job_id, gtin, serial, kid, state, created_at"
 
 
@@ -138,7 +138,7 @@ def _load(db: Database, slug: str, items: int, lot_size: int, progress: Callable
                                      f"\tactive\t{_TIME}\n" for i in range(items)), items)
         copy("epc_state", _STATE_COLUMNS, _pallet_states(brand_id, pallets), pallets)
         copy("epc_state", _STATE_COLUMNS, _case_states(brand_id, cases), cases)
-        copy("epc_state", _STATE_COLUMNS, _item_states(brand_id, gtin, items), items)
+        copy("epc_state", _STATE_COLUMNS, _item_states(brand_id, gtin, items, lot_of, lot_size), items)
         conn.execute(text(
             "INSERT INTO verification (brand_id, unit_key, verified_at, audit_group, client_hash, verdict, flags) "
             "SELECT :b, '01' || :g || '21' || :x || i, now(), 'bench', '\\x00000000000000000000000000000000'::bytea,"
@@ -151,10 +151,10 @@ def _sscc(n: int) -> str:
     return f"00{n:018d}"
 
 
-def _state(brand_id: int, key: str, uri: str, site: int, parent: str | None) -> str:
+def _state(brand_id: int, key: str, uri: str, site: int, parent: str | None, lot_id: int | None = None) -> str:
     location, step, disposition = SITES[site % len(SITES)]
     return (f"{brand_id}\t{key}\t{uri}\t0\t{_TIME}\t{step}\t{disposition}\t{location}\t{parent or _NULL}"
-            f"\t{_TIME}\n")
+            f"\t{_TIME}\t{_NULL if lot_id is None else lot_id}\n")
 
 
 def _pallet_states(brand_id: int, pallets: int) -> Iterator[str]:
@@ -170,12 +170,12 @@ def _case_states(brand_id: int, cases: int) -> Iterator[str]:
                      _sscc(9_000_000_000 + c // PER_PALLET))
 
 
-def _item_states(brand_id: int, gtin: str, items: int) -> Iterator[str]:
+def _item_states(brand_id: int, gtin: str, items: int, lot_of: list[int], lot_size: int) -> Iterator[str]:
     per_pallet = PER_CASE * PER_PALLET
     for i in range(items):
         serial = f"{SERIAL_PREFIX}{i}"
         yield _state(brand_id, f"01{gtin}21{serial}", f"https://id.gs1.org/01/{gtin}/21/{serial}", i // per_pallet,
-                     _sscc(i // PER_CASE))
+                     _sscc(i // PER_CASE), lot_of[i // lot_size])
 
 
 def _vacuum(db: Database) -> None:
