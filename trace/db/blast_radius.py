@@ -23,8 +23,9 @@ dispensed, or bizStep retail_selling/dispensing) · ``in_transit`` (in_transit, 
 shipping/departing/transporting) · ``at_retailer`` (sellable_accessible, or bizStep
 stocking) · ``in_warehouse`` (everything else: receiving/storing at a DC, at the factory,
 never scanned). Kinds: ``item`` (SGTIN), ``pallet`` (an SSCC holding SSCCs), ``case``
-(any other SSCC), ``other``; every SSCC in the radius has all its contents in the radius
-too, so the kind is read from the radius itself.
+(any other SSCC), ``other``; every SSCC in the radius was reached by step 2 or 3 and has
+all its contents in ``down``, so the kind is read from ``down`` itself (which also keeps
+``affected`` a single pass, never stored).
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ affected(k, {names}) AS (
   SELECT k, {names} FROM down
   UNION ALL
   SELECT k, {names} FROM lot_item WHERE parent_key IS NULL AND k NOT IN (SELECT DISTINCT k FROM up)),
-pallet(k) AS (SELECT DISTINCT parent_key FROM affected WHERE substr(k, 1, 2) = '00' AND parent_key IS NOT NULL)
+pallet(k) AS (SELECT DISTINCT parent_key FROM down WHERE substr(k, 1, 2) = '00' AND parent_key IS NOT NULL)
 """
 
 
