@@ -1,5 +1,5 @@
-"""The lot of each item's state (``epc_state.lot_id``), indexed: a recall by lot reads the
-lot's states in one index range instead of one primary-key probe per item.
+"""The lot of each item's state (``epc_state.lot_id``), indexed where known: a recall by lot
+reads the lot's states in one index range instead of one primary-key probe per item.
 
 Filled by capture from the item's unit when the state is written; existing states are
 filled here.
@@ -29,7 +29,9 @@ def upgrade() -> None:
         " AND u.gtin = substr(epc_state.epc_key, 3, 14) AND u.serial = substr(epc_state.epc_key, 19))"
         " WHERE substr(epc_key, 1, 2) = '01' AND substr(epc_key, 17, 2) = '21'")
     with op.batch_alter_table('epc_state', schema=None) as batch_op:
-        batch_op.create_index('ix_epc_state_brand_id_lot_id', ['brand_id', 'lot_id'], unique=False)
+        batch_op.create_index('ix_epc_state_brand_id_lot_id', ['brand_id', 'lot_id'], unique=False,
+                              postgresql_where=sa.text('lot_id IS NOT NULL'),
+                              sqlite_where=sa.text('lot_id IS NOT NULL'))
 
 
 def downgrade() -> None:

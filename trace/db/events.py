@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trace.db.base import Base, BigId, UtcDateTime, utc_now
@@ -67,7 +67,9 @@ class EpcState(Base):
 
     __tablename__ = "epc_state"
     __table_args__ = (Index("ix_epc_state_brand_id_parent_key", "brand_id", "parent_key"),
-                      Index("ix_epc_state_brand_id_lot_id", "brand_id", "lot_id"))
+                      # Partial: only items of a known lot pay for an entry when capture writes.
+                      Index("ix_epc_state_brand_id_lot_id", "brand_id", "lot_id",
+                            postgresql_where=text("lot_id IS NOT NULL"), sqlite_where=text("lot_id IS NOT NULL")))
 
     brand_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     epc_key: Mapped[str] = mapped_column(String(300), primary_key=True)
