@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -80,21 +81,47 @@ _UNIT_COLUMNS = (*_BREAKDOWN_COLUMNS, "uri", "custodian", "last_event_time")
 _EXPRESSION = {"location": "COALESCE(s.biz_location, s.read_point)"}
 
 
+_PLANNER = ("jit", "enable_hashjoin", "enable_mergejoin")
+
+
 def breakdown(session: Session, brand_id: int, seeds: Seeds) -> list[tuple[str, str | None, str, int]]:
     """(status, location, kind, count) over the blast radius of ``seeds``."""
     sql = (_scope(session, brand_id, seeds, _BREAKDOWN_COLUMNS)
            + f" SELECT {_STATUS} AS status, a.location, {_KIND} AS kind, count(*) FROM affected a"
            " GROUP BY 1, 2, 3")
-    return [(r[0], r[1], r[2], int(r[3])) for r in session.execute(_bound(sql, session, brand_id, seeds))]
+    with _index_probes(session):
+        rows = session.execute(_bound(sql, session, brand_id, seeds)).all()
+    return [(r[0], r[1], r[2], int(r[3])) for r in rows]
 
 
-def scope_rows(session: Session, brand_id: int, seeds: Seeds) -> Iterator[ScopeRow]:
+def scope_rows(session: Session, brand_id: int, seeds: Seeds) -> list[ScopeRow]:
     """Every unit of the blast radius of ``seeds`` with its current state, by key."""
     sql = (_scope(session, brand_id, seeds, _UNIT_COLUMNS)
            + f" SELECT a.k, a.uri, {_KIND}, {_STATUS}, a.location, a.custodian, a.disposition, a.last_event_time"
            " FROM affected a ORDER BY a.k")
-    for row in session.execute(_bound(sql, session, brand_id, seeds)):
-        yield ScopeRow(*row)
+    with _index_probes(session):
+        rows = session.execute(_bound(sql, session, brand_id, seeds)).all()
+    return [ScopeRow(*row) for row in rows]
+
+
+@contextmanager
+def _index_probes(session: Session) -> Iterator[None]:
+    """PostgreSQL: nested loops over indexes for the statement inside, defaults again after.
+
+    The planner cannot estimate recursive CTEs (it expects 10⁸ rows for 10⁵) and would
+    merge-join the whole parent index at every level; index probes are what scale here,
+    and JIT compiling such a misestimated plan alone costs seconds. (Nor is work_mem
+    raised: hash tables are sized from those estimates, up to work_mem, and allocating
+    them cost more than the query.)
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        for name in _PLANNER:
+            session.execute(text(f"SET LOCAL {name} = off"))
+    yield
+    if postgres:
+        for name in _PLANNER:
+            session.execute(text(f"SET LOCAL {name} TO DEFAULT"))
 
 
 def _scope(session: Session, brand_id: int, seeds: Seeds, columns: Sequence[str]) -> str:
@@ -114,14 +141,6 @@ def _scope(session: Session, brand_id: int, seeds: Seeds, columns: Sequence[str]
     items_contain = _items_contain(session, brand_id)
     lot_items_contain = " UNION SELECT k FROM lot_item" if items_contain else ""
     leaves = "" if items_contain else " WHERE substr(down.k, 1, 2) <> '01'"
-    if postgres:
-        # The planner cannot estimate recursive CTEs (it expects 10⁸ rows for 10⁵) and would
-        # merge-join the whole parent index at every level; index probes are what scale
-        # here, and JIT compiling such a misestimated plan alone costs seconds. (Nor is
-        # work_mem raised: hash tables are sized from those estimates, up to work_mem, and
-        # allocating them cost more than the query.)
-        for setting in ("jit = off", "enable_hashjoin = off", "enable_mergejoin = off"):
-            session.execute(text(f"SET LOCAL {setting}"))
     # NOT IN and IN over CTEs stay hashed only when the planner expects few rows: the
     # DISTINCT (estimated at a few hundred) says so, a recursive CTE's estimate does not.
     return f"""WITH RECURSIVE
