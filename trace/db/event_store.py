@@ -136,6 +136,9 @@ def _one_of(session: Session, keys: Sequence[str]) -> tuple[str, str]:
 
 _UPSERT_COLUMNS = ("brand_id", "epc_key", *_STATE_FIELDS, "updated_at")
 _UPSERT_SET = ", ".join(f"{name} = excluded.{name}" for name in (*_STATE_FIELDS, "updated_at"))
+# An item's lot, from its unit (SGTIN key "01<gtin14>21<serial>"); kept once known.
+_LOT_OF = ("(SELECT u.lot_id FROM unit u WHERE u.brand_id = {b} AND u.gtin = substr({k}, 3, 14)"
+           " AND u.serial = substr({k}, 19) AND substr({k}, 1, 2) = '01' AND substr({k}, 17, 2) = '21')")
 
 
 def upsert_states(session: Session, brand_id: int, states: Sequence[ObjectState], now: datetime) -> None:
@@ -146,7 +149,8 @@ def upsert_states(session: Session, brand_id: int, states: Sequence[ObjectState]
     if not states:
         return
     columns = ", ".join(_UPSERT_COLUMNS)
-    conflict = (f"ON CONFLICT (brand_id, epc_key) DO UPDATE SET {_UPSERT_SET} "
+    conflict = (f"ON CONFLICT (brand_id, epc_key) DO UPDATE SET {_UPSERT_SET}, "
+                "lot_id = COALESCE(epc_state.lot_id, excluded.lot_id) "
                 "WHERE epc_state.last_event_time <= excluded.last_event_time")
     if session.get_bind().dialect.name == "postgresql":
         casts = ("int", "text", "text", "bigint", "timestamptz", "text", "text", "text", "text", "text", "text", "text",
@@ -156,7 +160,9 @@ def upsert_states(session: Session, brand_id: int, states: Sequence[ObjectState]
                       "updated_at": [now] * len(states)}
         values = {name: pg_array(column) for name, column in columns_of.items()}
         arrays = ", ".join(f"CAST(:{name} AS {cast}[])" for name, cast in zip(_UPSERT_COLUMNS, casts))
-        session.execute(text(f"INSERT INTO epc_state ({columns}) SELECT * FROM unnest({arrays}) {conflict}"), values)
+        lot = _LOT_OF.format(b="x.brand_id", k="x.epc_key")
+        session.execute(text(f"INSERT INTO epc_state ({columns}, lot_id) SELECT x.*, {lot} FROM unnest({arrays})"
+                             f" AS x({columns}) {conflict}"), values)
         return
     stamp = EpcState.__table__.c.last_event_time.type._cached_bind_processor(session.get_bind().dialect)
     rows = [(brand_id, state.key, state.uri, state.last_event_row_id, stamp(state.last_event_time), state.biz_step,
@@ -164,8 +170,9 @@ def upsert_states(session: Session, brand_id: int, states: Sequence[ObjectState]
              state.intended_region, stamp(now)) for state in states]
     cursor = session.connection().connection.driver_connection.cursor()
     try:
-        cursor.executemany(f"INSERT INTO epc_state ({columns}) VALUES ({', '.join('?' * len(_UPSERT_COLUMNS))}) "
-                           f"{conflict}", rows)
+        numbered = ", ".join(f"?{n}" for n in range(1, len(_UPSERT_COLUMNS) + 1))
+        cursor.executemany(f"INSERT INTO epc_state ({columns}, lot_id) VALUES ({numbered}, "
+                           f"{_LOT_OF.format(b='?1', k='?2')}) {conflict}", rows)
     finally:
         cursor.close()
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trace.db.base import Base, BigId, UtcDateTime, utc_now
@@ -66,7 +66,10 @@ class EpcState(Base):
     """The current state of one identified object (item, case, pallet, material lot)."""
 
     __tablename__ = "epc_state"
-    __table_args__ = (Index("ix_epc_state_brand_id_parent_key", "brand_id", "parent_key"),)
+    __table_args__ = (Index("ix_epc_state_brand_id_parent_key", "brand_id", "parent_key"),
+                      # Partial: only items of a known lot pay for an entry when capture writes.
+                      Index("ix_epc_state_brand_id_lot_id", "brand_id", "lot_id",
+                            postgresql_where=text("lot_id IS NOT NULL"), sqlite_where=text("lot_id IS NOT NULL")))
 
     brand_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     epc_key: Mapped[str] = mapped_column(String(300), primary_key=True)
@@ -81,4 +84,7 @@ class EpcState(Base):
     parent_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
     intended_region: Mapped[str | None] = mapped_column(String(20), nullable=True)
     """Sales region, set when the object ships to a distributor mapped to one (diversion checks)."""
+    lot_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """An item's lot, copied from its unit when the state is written (a recall by lot reads
+    the lot's states through this index); None for containers and unknown items."""
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

@@ -33,7 +33,7 @@ from trace.services import recall_events
 from trace.services.lookups import brand_by_slug
 from trace.services.recall_criteria import RecallCriteria
 from trace.services.recall_notices import RecallNotifier, WebhookQueue, notices_by_location
-from trace.services.recall_scope import STATUSES, breakdown, fill_seeds, scoped_units
+from trace.services.recall_scope import STATUSES, breakdown, scoped_units, seeds_of
 
 RECOVERED_DISPOSITIONS = ("returned", "destroyed", "disposed")
 RECOVERED_STEPS = ("destroying", "disposing")
@@ -105,10 +105,9 @@ class RecallUnitView:
 def preview(db: Database, brand: str, criteria: RecallCriteria) -> RecallPreview:
     """Counts by status, location and kind of everything the criteria would recall; writes nothing."""
     began = time.perf_counter()
-    with db.transaction() as session:  # only the temporary seed table is written
+    with db.reading() as session:
         brand_id = brand_by_slug(session, brand).id
-        fill_seeds(session, brand_id, criteria)
-        rows = breakdown(session, brand_id)
+        rows = breakdown(session, brand_id, seeds_of(session, brand_id, criteria))
     by_status: Counter[str] = Counter({status: 0 for status in STATUSES})
     by_location: Counter[str] = Counter()
     by_kind: Counter[str] = Counter()
@@ -137,8 +136,7 @@ def start(db: Database, brand: str, criteria: RecallCriteria, *, reason: str, by
         brand_id = brand_by_slug(session, brand).id
         if session.scalar(select(Recall.id).where(Recall.brand_id == brand_id, Recall.reference == reference)):
             raise Conflict(f"recall {reference!r} exists already: expected a new reference")
-        fill_seeds(session, brand_id, criteria)
-        units = list(scoped_units(session, brand_id))
+        units = list(scoped_units(session, brand_id, seeds_of(session, brand_id, criteria)))
         if not units:
             raise InvalidInput(f"the criteria {criteria.to_json()} select no unit: nothing to recall")
         recall = Recall(brand_id=brand_id, reference=reference, reason=reason, status="active",
