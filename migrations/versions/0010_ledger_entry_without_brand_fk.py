@@ -6,7 +6,7 @@ as much as the rest of recording an entry (42,900 vs 71,100 rows/s COPYed in bat
 1,000). ``ledger_leaf`` and ``ledger_node`` went without one for the same reason.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-11-25 04:35:00
 """
 
@@ -18,7 +18,7 @@ from migrations.append_only import protect, unprotect
 
 
 revision = '0010'
-down_revision = '0007'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
