@@ -39,8 +39,8 @@ def test_history_shows_each_events_inclusion_proof(browser, console, runtime) ->
     proofs = page.locator("#history li .proof")
     assert [p.get_attribute("data-proof") for p in proofs.all()] == ["verified", "verified", "pending"]
     assert [p.get_attribute("data-leaf") for p in proofs.all()] == ["1", "2", None]
-    assert proofs.nth(0).inner_text() == f"✓ leaf 1 · verified against checkpoint 3 (root {root[:12]}…) · inclusion proof"
-    assert proofs.nth(1).inner_text() == f"✓ leaf 2 · verified against checkpoint 3 (root {root[:12]}…) · inclusion proof"
+    assert proofs.all_inner_texts()[:2] == [
+        f"✓ leaf {leaf} · verified against checkpoint 3 (root {root[:12]}…) · inclusion proof" for leaf in (1, 2)]
     assert proofs.nth(2).inner_text() == "not yet in a signed checkpoint"
     assert page.locator("#checkpoint").get_attribute("data-size") == "3"
     assert root in page.locator("#checkpoint").inner_text()
@@ -50,7 +50,8 @@ def test_history_shows_each_events_inclusion_proof(browser, console, runtime) ->
     public = page.request.get(f"{base}{link}")  # the public endpoint, no session needed
     assert public.status == 200
     body = public.json()
-    assert (body["event"], body["leaf_index"], body["tree_size"], body["root_hash"]) == (f"epcis:{receiving}", 2, 3, root)
+    assert (body["event"], body["leaf_index"], body["tree_size"], body["root_hash"]) == (
+        f"epcis:{receiving}", 2, 3, root)
     page.context.close()
 
     chinese = sign_in(browser, base, "viewer@acme.example", language="zh-CN")

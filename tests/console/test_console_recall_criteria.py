@@ -104,7 +104,8 @@ def test_recall_from_a_csv_upload_and_a_bad_csv(browser, supply, runtime, databa
     page.click("[data-start]")  # the previewed identifiers travel with the form; no file chosen again
     assert page.locator("[data-total]").inner_text() == "2"
     started = recall.list_recalls(runtime.db, "acme")
-    assert [r.criteria["identifiers"] for r in started] == [[f"https://id.gs1.org/01/{cat.gtin}/21/{s}" for s in l2[:2]]]
+    assert [r.criteria["identifiers"] for r in started] == [
+        [f"https://id.gs1.org/01/{cat.gtin}/21/{s}" for s in l2[:2]]]
     assert {u.key for u in recall.units(runtime.db, "acme", started[0].id)} == {f"01{cat.gtin}21{s}" for s in l2[:2]}
     page.context.close()
 
@@ -120,7 +121,8 @@ def test_viewer_previews_a_csv_but_cannot_start(browser, supply, runtime) -> Non
     assert preview_counts(viewer) == ("1", counts(in_transit=1), {DC: "1"})
     assert viewer.locator("[data-start]").count() == 0
     csrf = viewer.locator("input[name=csrf]").first.get_attribute("value")
-    refused = viewer.request.post(f"{base}/console/recalls", multipart={"csrf": csrf, "reason": "x", "csv_file": csv_file})
+    refused = viewer.request.post(f"{base}/console/recalls",
+                                  multipart={"csrf": csrf, "reason": "x", "csv_file": csv_file})
     assert refused.status == 403 and "may not manage brands" in refused.text()
     refused = viewer.request.post(f"{base}/console/recalls", multipart={
         "csrf": csrf, "reason": "x", "material_lots": SUPPLIER_LOT})

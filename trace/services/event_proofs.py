@@ -100,6 +100,6 @@ def _prove(db: Database, brand: str, hash_id: str, checkpoint: SignedCheckpoint)
         verify_inclusion(leaf_hash=hash_leaf(entry), index=proof.leaf_index, size=checkpoint.size,
                          proof=proof.proof, root=checkpoint.root_hash)
     except LedgerError as exc:
-        return EventProof(hash_id, ref, FAILED, leaf_index=proof.leaf_index,
-                          problem=f"leaf {proof.leaf_index} does not verify against checkpoint {checkpoint.size}: {exc}")
+        problem = f"leaf {proof.leaf_index} does not verify against checkpoint {checkpoint.size}: {exc}"
+        return EventProof(hash_id, ref, FAILED, leaf_index=proof.leaf_index, problem=problem)
     return EventProof(hash_id, ref, VERIFIED, leaf_index=proof.leaf_index)

@@ -73,7 +73,8 @@ def preview_recall(request: Request, console: StaffForm, runtime: RuntimeDep, fo
         form = form.with_upload(_upload(csv_file))
         found = recall.preview(runtime.db, console.member.brand, form.criteria())
     except (InvalidInput, NotFound) as exc:
-        return render(request, "recall_new.html", http_status=400, console=console, form=form, preview=None, error=str(exc))
+        return render(request, "recall_new.html", http_status=400, console=console, form=form, preview=None,
+                      error=str(exc))
     return render(request, "recall_new.html", console=console, form=form, preview=found)
 
 
@@ -89,7 +90,8 @@ def start_recall(request: Request, console: StaffForm, runtime: RuntimeDep, form
         started = recall.start(runtime.db, console.member.brand, criteria, reason=form.reason.strip(),
                                by=console.member.actor, reference=form.reference.strip() or None)
     except (InvalidInput, NotFound) as exc:  # nothing was recorded: the form again, with the reason
-        return render(request, "recall_new.html", http_status=400, console=console, form=form, preview=None, error=str(exc))
+        return render(request, "recall_new.html", http_status=400, console=console, form=form, preview=None,
+                      error=str(exc))
     return RedirectResponse(f"/console/recalls/{started.id}", status_code=303)
 
 
