@@ -10,7 +10,7 @@ import base64
 import pytest
 from sqlalchemy import select, text, update
 
-from console_site import sign_in
+from console_site import shot, sign_in
 from support.epcis_events import DC, SHOP, document, object_event
 from trace.db.database import Database
 from trace.db.events import EpcisEventRow
@@ -20,7 +20,7 @@ from trace.services.capture import capture_document
 
 
 @pytest.mark.browser
-def test_history_shows_each_events_inclusion_proof(browser, console, runtime) -> None:
+def test_history_shows_each_events_inclusion_proof(browser, console, runtime, database_url) -> None:
     base, cat, serials = console
     code = f"01{cat.gtin}21{serials[0]}"
     ledger.publish_checkpoint(runtime.db, runtime.key_store, "acme")
@@ -44,6 +44,8 @@ def test_history_shows_each_events_inclusion_proof(browser, console, runtime) ->
     assert proofs.nth(2).inner_text() == "not yet in a signed checkpoint"
     assert page.locator("#checkpoint").get_attribute("data-size") == "3"
     assert root in page.locator("#checkpoint").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "lookup-proofs", database_url)
 
     link = proofs.nth(1).locator("a[data-proof-link]").get_attribute("href")
     assert link.startswith("/ledger/acme/proof/inclusion?event=epcis%3Ani%3A///sha-256%3B") and link.endswith("&size=3")
