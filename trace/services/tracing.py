@@ -41,6 +41,8 @@ class ObjectView:
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
     event_id: str
+    hash_id: str
+    """The CBV 2.0 Event Hash ID (the event's ledger entry is ``epcis:<hash_id>``)."""
     event_type: str
     action: str | None
     event_time: datetime
@@ -123,7 +125,7 @@ def _collect(session: Session, brand_id: int, key: str, via: str | None, start: 
         if (start and event.event_time < start) or (end and event.event_time > end):
             continue
         found.setdefault(event.id, HistoryEntry(
-            event_id=event.event_id, event_type=event.event_type, action=event.action, event_time=event.event_time,
+            event_id=event.event_id, hash_id=event.hash_id, event_type=event.event_type, action=event.action, event_time=event.event_time,
             biz_step=event.biz_step, disposition=event.disposition, read_point=event.read_point,
             biz_location=event.biz_location, via=via, erroneous=event.id in erroneous))
         if role == "child" and event.event_type == "AggregationEvent" and event.id not in erroneous:

@@ -2,7 +2,8 @@
 
 Every POST carries the session's CSRF token; roles are those of API keys (a viewer reads, an
 admin starts and closes recalls and handles alerts); another brand's objects are 404s.
-This router has the login, the dashboard, alerts and unit lookup; recalls, the catalog and
+This router has the login, the dashboard, alerts and unit lookup (state, history, and each
+event's inclusion proof verified against the latest signed checkpoint); recalls, the catalog and
 keys, and sales regions and campaigns have one router each (``console_*.py``).
 """
 
@@ -30,7 +31,7 @@ from trace.api.console_session import (
 from trace.api.deps import RuntimeDep
 from trace.domain.access import Permission
 from trace.errors import AuthenticationError, InvalidInput, NotFound, PermissionDenied
-from trace.services import alerts, dashboard, staff, tracing
+from trace.services import alerts, dashboard, event_proofs, staff, tracing
 
 router = APIRouter(prefix="/console", tags=["console"], route_class=ConsoleRoute, include_in_schema=False)
 
@@ -90,11 +91,13 @@ def alert_action(alert_id: int, action: str, console: StaffForm, runtime: Runtim
 @router.get("/lookup", response_class=HTMLResponse)
 def lookup_page(request: Request, console: Staff, runtime: RuntimeDep, code: str = "") -> Response:
     if not code.strip():
-        return render(request, "lookup.html", console=console, code="", state=None, history=())
+        return render(request, "lookup.html", console=console, code="", state=None, history=(), proofs=None)
     try:
         state = tracing.current_state(runtime.db, console.member.brand, code.strip())
         history = tracing.history(runtime.db, console.member.brand, code.strip())
     except (InvalidInput, NotFound) as exc:
         return render(request, "lookup.html", http_status=404 if isinstance(exc, NotFound) else 400, console=console,
-                      code=code, state=None, history=(), error=str(exc))
-    return render(request, "lookup.html", console=console, code=code, state=asdict(state), history=history)
+                      code=code, state=None, history=(), proofs=None, error=str(exc))
+    proofs = event_proofs.event_proofs(runtime.db, console.member.brand, (h.hash_id for h in history))
+    return render(request, "lookup.html", console=console, code=code, state=asdict(state), history=history,
+                  proofs=proofs, brand=console.member.brand)

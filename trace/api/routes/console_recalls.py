@@ -1,5 +1,10 @@
 """Console recall pages: list, new (with a live preview), start, progress, close, exports.
 
+The new-recall form takes every criterion the recall service combines (product + lots, line
++ window, material lots, identifiers typed or imported from a CSV upload; see
+:mod:`trace.api.console_recall_form`); a form that does not parse is shown again with the
+reason, and nothing is recorded.
+
 A viewer previews and reads; only an admin starts or closes. Exports are the API's exports
 (:mod:`trace.services.recall_exports`, :func:`trace.services.recall_events.epcis_document`)
 served with the staff session instead of an API key.
@@ -8,12 +13,13 @@ served with the staff session instead of an API key.
 from __future__ import annotations
 
 import json
-import re
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from trace.api.console_chart import stacked
+from trace.api.console_recall_form import MAX_CSV_BYTES, CsvUpload, RecallForm
 from trace.api.console_session import ConsoleRoute, Staff, StaffForm, Text, render
 from trace.api.deps import RuntimeDep
 from trace.db.base import utc_now
@@ -21,15 +27,33 @@ from trace.domain.access import Permission
 from trace.errors import InvalidInput, NotFound
 from trace.services import recall, recall_events, recall_exports, recall_timeline
 from trace.services.recall import PROGRESS_STATES
-from trace.services.recall_criteria import RecallCriteria
 from trace.services.recall_scope import STATUSES
 
 router = APIRouter(prefix="/console/recalls", tags=["console"], route_class=ConsoleRoute, include_in_schema=False)
 UNITS_SHOWN = 500
 
 
-def _criteria(gtin: str, lots: str) -> RecallCriteria:
-    return RecallCriteria.from_json({"gtin": gtin.strip() or None, "lots": [x for x in re.split(r"[,\s]+", lots) if x]})
+LongText = Annotated[str, Form(max_length=1_000_000)]
+"""A list field (identifiers, lots, return points): up to about 12,000 identifiers."""
+CsvFile = Annotated[UploadFile | None, File(description="CSV: one identifier per row")]
+
+
+def recall_form(gtin: Text = "", lots: Text = "", line: Text = "", produced_from: Text = "", produced_to: Text = "",
+                material_lots: LongText = "", identifiers: LongText = "", imported: LongText = "",
+                imported_from: Text = "", return_points: LongText = "", reason: Text = "",
+                reference: Text = "") -> RecallForm:
+    return RecallForm(gtin=gtin, lots=lots, line=line, produced_from=produced_from, produced_to=produced_to,
+                      material_lots=material_lots, identifiers=identifiers, imported=imported,
+                      imported_from=imported_from, return_points=return_points, reason=reason, reference=reference)
+
+
+FormFields = Annotated[RecallForm, Depends(recall_form)]
+
+
+def _upload(csv_file: UploadFile | None) -> CsvUpload | None:
+    if csv_file is None or not csv_file.filename:
+        return None  # the file input left empty
+    return CsvUpload(name=csv_file.filename, content=csv_file.file.read(MAX_CSV_BYTES + 1))
 
 
 @router.get("", response_class=HTMLResponse)
@@ -39,28 +63,35 @@ def recalls_page(request: Request, console: Staff, runtime: RuntimeDep) -> Respo
 
 @router.get("/new", response_class=HTMLResponse)
 def new_recall_page(request: Request, console: Staff, gtin: str = "", lots: str = "") -> Response:
-    return render(request, "recall_new.html", console=console, form={"gtin": gtin, "lots": lots}, preview=None)
+    return render(request, "recall_new.html", console=console, form=RecallForm(gtin=gtin, lots=lots), preview=None)
 
 
 @router.post("/preview", response_class=HTMLResponse)
-def preview_recall(request: Request, console: StaffForm, runtime: RuntimeDep, gtin: Text = "", lots: Text = "",
-                   reason: Text = "", reference: Text = "") -> Response:
-    form = {"gtin": gtin, "lots": lots, "reason": reason, "reference": reference}
+def preview_recall(request: Request, console: StaffForm, runtime: RuntimeDep, form: FormFields,
+                   csv_file: CsvFile = None) -> Response:
     try:
-        found = recall.preview(runtime.db, console.member.brand, _criteria(gtin, lots))
+        form = form.with_upload(_upload(csv_file))
+        found = recall.preview(runtime.db, console.member.brand, form.criteria())
     except (InvalidInput, NotFound) as exc:
-        return render(request, "recall_new.html", http_status=400, console=console, form=form, preview=None, error=str(exc))
+        return render(request, "recall_new.html", http_status=400, console=console, form=form, preview=None,
+                      error=str(exc))
     return render(request, "recall_new.html", console=console, form=form, preview=found)
 
 
 @router.post("")
-def start_recall(console: StaffForm, runtime: RuntimeDep, gtin: Text = "", lots: Text = "", reason: Text = "",
-                 reference: Text = "") -> Response:
+def start_recall(request: Request, console: StaffForm, runtime: RuntimeDep, form: FormFields,
+                 csv_file: CsvFile = None) -> Response:
     console.require(Permission.MANAGE_BRANDS)
-    if not reason.strip():
-        raise InvalidInput("a recall needs a reason")
-    started = recall.start(runtime.db, console.member.brand, _criteria(gtin, lots), reason=reason.strip(),
-                           by=console.member.actor, reference=reference.strip() or None)
+    try:
+        form = form.with_upload(_upload(csv_file))
+        criteria = form.criteria()
+        if not form.reason.strip():
+            raise InvalidInput("a recall needs a reason: expected a non-empty reason")
+        started = recall.start(runtime.db, console.member.brand, criteria, reason=form.reason.strip(),
+                               by=console.member.actor, reference=form.reference.strip() or None)
+    except (InvalidInput, NotFound) as exc:  # nothing was recorded: the form again, with the reason
+        return render(request, "recall_new.html", http_status=400, console=console, form=form, preview=None,
+                      error=str(exc))
     return RedirectResponse(f"/console/recalls/{started.id}", status_code=303)
 
 
