@@ -15,11 +15,11 @@ import json
 import secrets
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, or_, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from trace.db.consumer import Alert, Campaign, Coupon, Verification
+from trace.db.consumer import Alert, Coupon, Verification
 from trace.db.ledger_store import NewEntry
 from trace.domain.scan import AuditGroup, Flag, ScanPlace, ScanVerdict
 from trace.services import ledger, webhooks
@@ -112,27 +112,17 @@ def new_coupon_code() -> str:
     return "".join(secrets.choice(CROCKFORD) for _ in range(COUPON_LENGTH))
 
 
-_ACTIVE_CAMPAIGN = (
-    select(Campaign.id, Campaign.offer).where(
-        Campaign.brand_id == bindparam("brand_id"), Campaign.active.is_(True),
-        or_(Campaign.gtin.is_(None), Campaign.gtin == bindparam("gtin")),
-        or_(Campaign.starts_at.is_(None), Campaign.starts_at <= bindparam("now")),
-        or_(Campaign.ends_at.is_(None), Campaign.ends_at > bindparam("now")))
-    .order_by(Campaign.id).limit(1))
 _COUPON_OF_UNIT = select(Coupon.id).where(Coupon.campaign_id == bindparam("campaign_id"),
                                           Coupon.unit_key == bindparam("unit_key"))
 
 
-def issue_coupon(session: Session, *, brand_id: int, gtin: str, unit_key: str, now: datetime) -> tuple[str, str] | None:
-    """(code, offer) of a coupon for the first active campaign matching the item, or None.
+def issue_coupon(session: Session, *, campaign_id: int, unit_key: str, now: datetime) -> str | None:
+    """The code of a new coupon of ``campaign_id`` for the item, or None when it already has one.
 
-    Never twice for one unit and campaign: the unique constraint decides a race between two
-    first scans (the loser gets no coupon), inside a savepoint so the scan itself stays.
+    The campaign is the item's first active one (read with the scan's facts). Never twice
+    for one unit and campaign: the unique constraint decides a race between two first scans
+    (the loser gets no coupon), inside a savepoint so the scan itself stays.
     """
-    found = session.connection().execute(_ACTIVE_CAMPAIGN, {"brand_id": brand_id, "gtin": gtin, "now": now}).first()
-    if found is None:
-        return None
-    campaign_id, offer = found
     if session.connection().execute(_COUPON_OF_UNIT, {"campaign_id": campaign_id, "unit_key": unit_key}).first():
         return None
     for _ in range(3):  # a code collision (1 in 2^50 per issued coupon) just draws again
@@ -144,5 +134,5 @@ def issue_coupon(session: Session, *, brand_id: int, gtin: str, unit_key: str, n
                 return None
             continue
         code = session.scalar(select(Coupon.code).where(Coupon.campaign_id == campaign_id, Coupon.unit_key == unit_key))
-        return (code, offer) if code else None
+        return code or None
     return None
