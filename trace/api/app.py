@@ -21,6 +21,7 @@ from trace.api.routes import (
     ledger,
     mint_jobs,
     recalls,
+    risk_policies,
     sales,
     signup,
     units,
@@ -70,6 +71,6 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.signup_limiter = RateLimiter(per_minute=10)  # loyalty signups per client: rarer than page views
     problems.install(app)
     for module in (health, brands, catalog, keys, mint_jobs, epcis, units, ledger, well_known, verification,
-                   signup, leads, alerts, sales, recalls, console):
+                   signup, leads, alerts, sales, recalls, risk_policies, console):
         app.include_router(module.router)
     return app
