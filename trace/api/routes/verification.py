@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from consumer_site import form_token
+from consumer_site.page_security import PAGE_HEADERS
 from consumer_site.pages import page_language, render_scan
 from consumer_site.scan_view import unit_key as signup_unit_key
 from trace.api.deps import RuntimeDep
@@ -32,6 +33,8 @@ router = APIRouter(tags=["public"])
 STAFF_GROUPS = {Role.OPERATOR: AuditGroup.RETAIL_STAFF, Role.PARTNER: AuditGroup.RETAIL_STAFF,
                 Role.AUDITOR: AuditGroup.INSPECTOR, Role.ADMIN: AuditGroup.INSPECTOR}
 SIGNUP_VERDICTS = (ScanVerdict.GENUINE, ScanVerdict.VERIFIED_BEFORE)
+_JSON_HEADERS = {"Cache-Control": "no-store", "Vary": "Accept", "X-Content-Type-Options": "nosniff"}
+_PAGE_HEADERS = {"Cache-Control": "no-store", "Vary": "Accept, Accept-Language", **PAGE_HEADERS}
 
 
 def presented_url(request: Request) -> str:
@@ -107,10 +110,10 @@ def verify_code_path(rest: str, request: Request, runtime: RuntimeDep) -> Respon
                    secret=runtime.settings.secret_key_bytes(), audit_group=_audit_group(_principal(request, runtime)),
                    place=_place(request, runtime), client_address=client_address(request))
     if wants_json(request):
-        return JSONResponse(outcome_json(outcome), headers={"Cache-Control": "no-store"})
+        return JSONResponse(outcome_json(outcome), headers=_JSON_HEADERS)
     language = page_language(request.query_params.get("lang"), request.headers.get("accept-language"))
     item = signup_unit_key(outcome)
     token = (form_token.issue(runtime.settings.secret_key_bytes(), brand=outcome.brand, unit_key=item, now=time.time())
              if outcome.brand and item and outcome.verdict in SIGNUP_VERDICTS else None)
     html = render_scan(outcome, language=language, form_token=token)
-    return HTMLResponse(html, headers={"Cache-Control": "no-store", "Vary": "Accept, Accept-Language"})
+    return HTMLResponse(html, headers=_PAGE_HEADERS)
