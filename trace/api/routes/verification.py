@@ -7,7 +7,7 @@ client) and calls :func:`trace.services.consumer_scan.scan` once; the page rende
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -84,10 +84,15 @@ def _place(request: Request, runtime: Runtime):
 
 
 def _plain(value: Any) -> Any:
+    """JSON-ready ``value``: a shallow walk (``dataclasses.asdict`` deep-copies every field first)."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value.value if isinstance(value, Enum) else value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (datetime, date)):
         return value.isoformat()
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -97,7 +102,7 @@ def _plain(value: Any) -> Any:
 
 def outcome_json(outcome: ScanOutcome) -> dict[str, Any]:
     """The outcome as JSON: every field, plus ``reason`` and ``product`` as earlier clients read them."""
-    data = _plain(asdict(outcome))
+    data = _plain(outcome)
     data["reason"] = outcome.flags[0].reason if outcome.flags else "signature valid; the brand made and released this unit"
     data["product"] = outcome.product_name
     return data
