@@ -70,7 +70,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.rate_limiter = RateLimiter(per_minute=runtime.settings.rate_limit_per_minute)
     app.state.signup_limiter = RateLimiter(per_minute=10)  # loyalty signups per client: rarer than page views
     problems.install(app)
-    for module in (health, brands, catalog, keys, mint_jobs, epcis, units, ledger, well_known, verification,
+    # Routes are matched in this order, one by one: the consumer's scan (by far the most
+    # requested path) and the liveness probe come first, so they do not pay for testing
+    # every API route before theirs. The patterns do not overlap (only scans start /01/).
+    for module in (verification, health, brands, catalog, keys, mint_jobs, epcis, units, ledger, well_known,
                    signup, leads, alerts, sales, recalls, risk_policies, console):
         app.include_router(module.router)
     return app
