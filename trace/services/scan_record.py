@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select
@@ -33,7 +34,22 @@ def client_hash(secret: bytes, client_address: str) -> bytes:
     return hmac.new(secret, b"tracemark-client\x00" + client_address.encode("utf-8"), hashlib.sha256).digest()[:16]
 
 
-def verification_entry(row: Verification) -> NewEntry:
+@dataclass(frozen=True, slots=True)
+class RecordedVerification:
+    """The values of a verification row just inserted (no ORM instance: the row never changes)."""
+
+    id: int
+    unit_key: str
+    verified_at: datetime
+    audit_group: str
+    region: str | None
+    latitude: float | None
+    longitude: float | None
+    verdict: str
+    flags: str
+
+
+def verification_entry(row: Verification | RecordedVerification) -> NewEntry:
     """The ledger entry of a verification, rebuilt from its row by audits.
 
     Neither the client hash nor coordinates go into it: ledger entries are public (inclusion
@@ -57,29 +73,29 @@ _INSERT_VERIFICATION = insert(Verification).returning(Verification.id)
 
 
 def record_verification(session: Session, *, brand_id: int, unit_key: str, now: datetime, audit_group: AuditGroup,
-                        place: ScanPlace, client: bytes, verdict: ScanVerdict, flags: tuple[Flag, ...]) -> Verification:
-    """Insert the verification row and its ledger entry; returns the row's values (detached).
+                        place: ScanPlace, client: bytes, verdict: ScanVerdict,
+                        flags: tuple[Flag, ...]) -> RecordedVerification:
+    """Insert the verification row and its ledger entry; returns the row's values.
 
     A plain INSERT ... RETURNING (no unit-of-work flush): the row is append-only, nothing in
     the session ever changes it.
     """
-    row = Verification(
-        brand_id=brand_id, unit_key=unit_key, verified_at=now, audit_group=audit_group.value, region=place.region,
-        latitude=place.latitude, longitude=place.longitude, client_hash=client, verdict=verdict.value,
-        flags=json.dumps([{"rule": f.rule, "verdict": f.verdict.value, "reason": f.reason} for f in flags],
-                         separators=(",", ":"), ensure_ascii=False),
-    )
-    row.id = session.connection().execute(_INSERT_VERIFICATION, {
-        "brand_id": brand_id, "unit_key": unit_key, "verified_at": now, "audit_group": row.audit_group,
-        "region": row.region, "latitude": row.latitude, "longitude": row.longitude, "client_hash": client,
-        "verdict": row.verdict, "flags": row.flags}).scalar_one()
+    flags_json = json.dumps([{"rule": f.rule, "verdict": f.verdict.value, "reason": f.reason} for f in flags],
+                            separators=(",", ":"), ensure_ascii=False)
+    values = {"brand_id": brand_id, "unit_key": unit_key, "verified_at": now, "audit_group": audit_group.value,
+              "region": place.region, "latitude": place.latitude, "longitude": place.longitude, "client_hash": client,
+              "verdict": verdict.value, "flags": flags_json}
+    row_id = session.connection().execute(_INSERT_VERIFICATION, values).scalar_one()
+    row = RecordedVerification(id=row_id, unit_key=unit_key, verified_at=now, audit_group=audit_group.value,
+                               region=place.region, latitude=place.latitude, longitude=place.longitude,
+                               verdict=verdict.value, flags=flags_json)
     # The row is append-only (triggers refuse UPDATE), so it does not point back at its entry;
     # the entry names the row ("verification:<id>") and audits rebuild it from there.
     ledger.record(session, brand_id, [verification_entry(row)])
     return row
 
 
-def raise_alerts(session: Session, *, brand_id: int, brand: str, unit_key: str, verification: Verification,
+def raise_alerts(session: Session, *, brand_id: int, brand: str, unit_key: str, verification: RecordedVerification,
                  flags: tuple[Flag, ...]) -> list[Alert]:
     """One alert per alerting flag, unless the same kind is already open for this unit."""
     raised: list[Alert] = []
