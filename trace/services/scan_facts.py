@@ -123,8 +123,8 @@ def read_facts(connection: Connection, signed: SignedCode, key: str, tap: tuple[
     Raises:
         SignatureError: the signing brand no longer exists (nothing to record against).
     """
-    row = _SUMMARY.execute(connection, {"brand": signed.brand, "gtin": signed.gtin, "serial": signed.serial,
-                                        "key": key, "now": now}).first()
+    row = _SUMMARY.first(connection, {"brand": signed.brand, "gtin": signed.gtin, "serial": signed.serial,
+                                      "key": key, "now": now})
     if row is None:
         raise SignatureError(f"signature made by unknown brand {signed.brand!r}")
     (brand_id, brand_name, unit_id, gtin, serial, kid, unit_state, minted_at, mint_job_id,
@@ -152,7 +152,7 @@ def read_facts(connection: Connection, signed: SignedCode, key: str, tap: tuple[
     first = None
     if scanned_before:
         recent, firsts = [], []
-        for r in _PRIOR.execute(connection, {"brand_id": brand_id, "key": key}):
+        for r in _PRIOR.rows(connection, {"brand_id": brand_id, "key": key}):
             (firsts if r[0] else recent).append(r)
         recent.sort(key=lambda r: (r[2], r[1]))  # oldest first, as the rules read them
         prior = tuple(_prior(r) for r in recent)
