@@ -3,6 +3,14 @@
 Verifications per second and p50/p99 latency for JSON and HTML answers, next to the
 app's bare endpoint (``/healthz``) served by the same server in the same run. Every
 verification is real: signature, unit lookup, risk rules, the scan recorded and ledgered.
+
+Load shape: closed-loop keep-alive clients, the same number and the same server (one
+``tracemark serve`` with ``--workers``) for the bare endpoint and both verifications.
+The default, 4 clients on 1 worker, is the fewest that keep one worker busy on the bare
+endpoint; more clients add no throughput there, only queueing delay to every latency
+(with N clients in flight each request waits for about N-1 others). The server's CPU time
+per request (from /proc, Linux) is printed too: it is what bounds throughput when the
+machine is shared, and it does not depend on the client.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -40,6 +48,8 @@ class EndpointFigures:
     p50_ms: float
     p99_ms: float
     errors: int
+    server_cpu_ms: float | None = None
+    """Server CPU time per request (all its processes), None where /proc is missing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +66,32 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU of ``pid`` and its child processes (uvicorn workers), from /proc."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    ticks = 0
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1] is the parent pid
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _measured(server: subprocess.Popen, port: int, paths: list[str], headers: dict[str, str], *, clients: int,
+              seconds: float, name: str) -> EndpointFigures:
+    before = _cpu_seconds(server.pid)
+    figures = _load(port, paths, headers, clients=clients, seconds=seconds, name=name)
+    after = _cpu_seconds(server.pid)
+    if before is None or after is None or not figures.requests:
+        return figures
+    return replace(figures, server_cpu_ms=(after - before) * 1000 / figures.requests)
 
 
 def _load(port: int, paths: list[str], headers: dict[str, str], *, clients: int, seconds: float,
@@ -102,7 +138,7 @@ def _load(port: int, paths: list[str], headers: dict[str, str], *, clients: int,
                            p99_ms=ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000, errors=errors[0])
 
 
-def bench_verify(*, database_url: str | None, codes: int = 5000, clients: int = 16, seconds: float = 10.0,
+def bench_verify(*, database_url: str | None, codes: int = 5000, clients: int = 4, seconds: float = 10.0,
                  workers: int = 1) -> VerifyBenchResult:
     with tempfile.TemporaryDirectory(prefix="tracemark-bench-") as tmp:
         url = database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
@@ -133,11 +169,11 @@ def bench_verify(*, database_url: str | None, codes: int = 5000, clients: int = 
         try:
             _wait_ready(port, server)
             _load(port, ["/healthz"], {}, clients=clients, seconds=1.0, name="warm-up")
-            bare = _load(port, ["/healthz"], {}, clients=clients, seconds=seconds, name="bare /healthz")
-            as_json = _load(port, paths, {"Accept": "application/json"}, clients=clients, seconds=seconds,
-                            name="verify JSON")
-            as_html = _load(port, list(reversed(paths)), {"Accept": "text/html", "Accept-Language": "zh-CN"},
-                            clients=clients, seconds=seconds, name="verify HTML")
+            bare = _measured(server, port, ["/healthz"], {}, clients=clients, seconds=seconds, name="bare /healthz")
+            as_json = _measured(server, port, paths, {"Accept": "application/json"}, clients=clients, seconds=seconds,
+                                name="verify JSON")
+            as_html = _measured(server, port, list(reversed(paths)), {"Accept": "text/html", "Accept-Language": "zh-CN"},
+                                clients=clients, seconds=seconds, name="verify HTML")
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -7,6 +7,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from consumer_site.i18n import CATALOGS, HTML_LANG, LANGUAGES, text
+from consumer_site.page_security import COUPON_JS, PAGE_CSS
 from consumer_site.scan_view import scan_view
 from trace.domain.scan import ScanOutcome
 from verify.verdict import Verdict, VerdictStatus
@@ -49,7 +50,9 @@ LABELS = {
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(loader=PackageLoader("consumer_site", "templates"), autoescape=select_autoescape(["html"]))
+    environment = Environment(loader=PackageLoader("consumer_site", "templates"), autoescape=select_autoescape(["html"]))
+    environment.globals.update(page_css=PAGE_CSS, coupon_js=COUPON_JS)  # the hashed inline texts (page_security)
+    return environment
 
 
 def pick_language(accept_language: str | None) -> str:

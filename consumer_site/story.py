@@ -40,8 +40,15 @@ def render_story(markdown: str | None) -> str:
     """Safe HTML for a brand story ('' for none); overlong stories are cut, never rendered raw."""
     if not markdown or not markdown.strip():
         return ""
+    return _rendered(markdown[:MAX_STORY])
+
+
+@lru_cache(maxsize=512)
+def _rendered(markdown: str) -> str:
+    # A product's story is the same on every scan of every one of its items: parse it once
+    # per process (a Markdown parse cost more than the rest of the page).
     md = _parser()
-    tokens = md.parse(markdown[:MAX_STORY])
+    tokens = md.parse(markdown)
     for token in tokens:
         # The story sits under the page's own <h2>: its headings start one level below.
         if token.type in ("heading_open", "heading_close"):

@@ -7,7 +7,7 @@ the NTAG 424 SUN check with each brand's master keys (``verify.brand_sun``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from trace.domain.risk import RiskPolicy, SignedCode
 from trace.errors import SignatureError
@@ -54,7 +54,8 @@ def sun_judge(meta_key: bytes, file_key: FileKey) -> Callable[[str, str], tuple[
 
 def judges(ring: Callable[[], KeyRing], *, engine: RiskEngine | None = None,
            sun: Callable[[str, str], tuple[bytes, int] | None] | None = None,
-           policies: Mapping[str, RiskPolicy] | None = None, default_policy: RiskPolicy = RiskPolicy()) -> ScanJudges:
+           default_policy: RiskPolicy = RiskPolicy()) -> ScanJudges:
+    """The judges of the app: brands' stored risk policies (``trace.services.risk_policies``)
+    come with each scan's facts; ``default_policy`` applies where none is stored."""
     engine = engine or RiskEngine()
-    return ScanJudges(signature=signature_judge(ring), risk=engine.judge, sun=sun, policies=dict(policies or {}),
-                      default_policy=default_policy)
+    return ScanJudges(signature=signature_judge(ring), risk=engine.judge, sun=sun, default_policy=default_policy)

@@ -5,7 +5,7 @@ Filled by capture from the item's unit when the state is written; existing state
 filled here.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-11-25 05:00:00.000000
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

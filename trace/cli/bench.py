@@ -149,7 +149,7 @@ def recall_bench(
 @app.command("verify")
 def verify_bench(
     codes: int = typer.Option(5000, "--codes", help="Codes to mint and scan."),
-    clients: int = typer.Option(16, "--clients", help="Concurrent HTTP clients (keep-alive)."),
+    clients: int = typer.Option(4, "--clients", help="Concurrent HTTP clients (keep-alive); the same for every endpoint."),
     seconds: float = typer.Option(10.0, "--seconds", help="Load time per endpoint."),
     workers: int = typer.Option(1, "--workers", help="Server worker processes."),
     database_url: str | None = typer.Option(None, "--database-url", help="Default: a fresh SQLite file."),
@@ -162,10 +162,12 @@ def verify_bench(
     if as_json:
         typer.echo(json.dumps(figures))
         return
-    table = Table(title=f"tracemark bench verify ({result.database}, {clients} clients, {seconds:.0f} s each)")
-    for column in ("endpoint", "requests/s", "p50 ms", "p99 ms", "errors", "vs bare"):
+    table = Table(title=f"tracemark bench verify ({result.database}, {clients} clients, {workers} worker(s), "
+                        f"{seconds:.0f} s each)")
+    for column in ("endpoint", "requests/s", "p50 ms", "p99 ms", "errors", "vs bare", "server CPU ms/req"):
         table.add_column(column, justify="right")
     for figure in (result.bare, result.json, result.html):
+        cpu = f"{figure.server_cpu_ms:.2f}" if figure.server_cpu_ms is not None else "n/a"
         table.add_row(figure.name, f"{figure.per_s:,.0f}", f"{figure.p50_ms:.1f}", f"{figure.p99_ms:.1f}",
-                      str(figure.errors), f"{figure.per_s / result.bare.per_s:.2f}")
+                      str(figure.errors), f"{figure.per_s / result.bare.per_s:.2f}", cpu)
     Console().print(table)

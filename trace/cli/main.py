@@ -25,6 +25,7 @@ from trace.cli import (
     pool,
     printing,
     recall,
+    risk_policy,
     runtime_access,
     serve,
     sscc,
@@ -58,6 +59,7 @@ app.add_typer(nfc.app, name="nfc")
 app.add_typer(recall.app, name="recall")
 app.add_typer(pool.app, name="pool")
 app.add_typer(leads.app, name="leads")
+app.add_typer(risk_policy.app, name="risk-policy")
 app.add_typer(station.app, name="station")
 app.add_typer(staff.app, name="staff")
 app.add_typer(sscc.app, name="sscc")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trace.db.base import Base, BigId, UtcDateTime, utc_now
@@ -80,6 +80,28 @@ class SalesChannel(Base):
     brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"))
     party: Mapped[str] = mapped_column(String(300))
     region: Mapped[str] = mapped_column(String(20))
+
+
+class RiskPolicyRow(Base):
+    """A brand's thresholds for the risk rules (``gtin`` empty), or one product's (its GTIN-14).
+
+    A product's row replaces the brand's as a whole; without either the defaults of
+    ``trace.domain.risk.RiskPolicy`` apply.
+    """
+
+    __tablename__ = "risk_policy"
+    __table_args__ = (UniqueConstraint("brand_id", "gtin"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brand.id"))
+    gtin: Mapped[str] = mapped_column(String(14), default="")
+    max_consumer_verifications: Mapped[int] = mapped_column(Integer)
+    travel_speed_kmh: Mapped[float] = mapped_column(Float)
+    travel_min_distance_km: Mapped[float] = mapped_column(Float)
+    check_expiry: Mapped[bool] = mapped_column(Boolean)
+    require_shipped: Mapped[bool] = mapped_column(Boolean)
+    genuine_without_events: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
 class Campaign(Base):

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from trace.db.base import Base
 from trace.db.catalog import Brand, Lot, Product
-from trace.db.consumer import Alert, Campaign, Coupon, Lead, SalesChannel, Verification, Webhook, WebhookDelivery
+from trace.db.consumer import (
+    Alert,
+    Campaign,
+    Coupon,
+    Lead,
+    RiskPolicyRow,
+    SalesChannel,
+    Verification,
+    Webhook,
+    WebhookDelivery,
+)
 from trace.db.events import EpcisEventEpc, EpcisEventRow, EpcState
 from trace.db.keys import ApiKey, SigningKey, SunKey
 from trace.db.line import CodePool, NfcTag, PoolCode
@@ -14,7 +24,7 @@ from trace.db.ledger import LedgerCheckpoint, LedgerEntry, LedgerLeaf, LedgerLog
 from trace.db.units import MintJob, Unit
 
 __all__ = [
-    "Alert", "Campaign", "CodePool", "Coupon", "Lead", "NfcTag", "PoolCode", "SalesChannel", "Verification",
+    "Alert", "Campaign", "CodePool", "Coupon", "Lead", "NfcTag", "PoolCode", "RiskPolicyRow", "SalesChannel", "Verification",
     "Webhook", "WebhookDelivery",
     "ApiKey", "Base", "Brand", "EpcState", "EpcisEventEpc", "EpcisEventRow", "LedgerCheckpoint", "LedgerEntry", "LedgerLeaf", "LedgerLog", "LedgerNode",
     "Lot", "MintJob", "Product", "Recall", "RecallUnit", "SigningKey", "StaffUser", "SunKey", "Unit",

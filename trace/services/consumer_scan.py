@@ -2,9 +2,12 @@
 
 Order matters (DESIGN.md §5, flow 3): the signature is checked first, in memory — a forged
 code gets its answer without one database query and leaves nothing stored (hostile input
-must not fill tables); then the unit, its current state and its prior scans are read, the
-risk rules judge, and one transaction records the verification, its ledger entry, the
-alerts (webhook deliveries queued) and, on a first genuine consumer verification, a coupon.
+must not fill tables); then, in one transaction on one connection, the unit, its current
+state, its prior scans, the item's campaign and the brand's risk policy are read (one
+statement, two when the unit was scanned before), the risk rules judge, and the
+verification, its ledger entry, the alerts (webhook deliveries queued) and, on a first
+genuine consumer verification, a coupon are written. The journey (only for units with
+EPCIS events) is read after the commit: it does not change the verdict.
 
 The judging itself lives in ``verify/`` (above this layer): the composition root passes it
 in as :class:`ScanJudges`, built by ``verify.scanning.judges``.
@@ -14,8 +17,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
@@ -51,12 +54,8 @@ class ScanJudges:
     """``sun(url, brand)``: (UID, read counter) of an authentic NTAG 424 SUN tap in the URL, judged
     with the signing brand's SUN keys; None when the URL has no SUN parameters; raises
     SignatureError for an inauthentic one."""
-    policies: Mapping[str, RiskPolicy] = field(default_factory=dict)
-    """Per brand (``"acme"``) or per product (``"acme/09506000134352"``); the default otherwise."""
     default_policy: RiskPolicy = RiskPolicy()
-
-    def policy_for(self, brand: str, gtin: str) -> RiskPolicy:
-        return self.policies.get(f"{brand}/{gtin}") or self.policies.get(brand) or self.default_policy
+    """For brands and products without a stored policy (``trace.services.risk_policies``)."""
 
 
 @dataclass
@@ -105,35 +104,36 @@ def scan(db: Database, judges: ScanJudges, url: str, *, secret: bytes,
     try:
         signed = judges.signature(link)
         tap = judges.sun(url, signed.brand) if judges.sun is not None else None
-        now = now or utc_now()
-        key = unit_key(signed.gtin, signed.serial)
-        if not isinstance(audit_group, AuditGroup):
-            audit_group = audit_group(signed.brand)
-        with db.engine.connect() as connection:
-            facts = read_facts(connection, signed, key, tap)
     except SignatureError as exc:
-        FORGED.count += 1
-        log.info("forged code presented: %s", exc)
-        return ScanOutcome(verdict=ScanVerdict.FORGED, flags=(Flag("signature", ScanVerdict.FORGED, str(exc)),),
-                           **base)
-    journey, proof = _journey(db, signed.brand, key, facts) if facts.state is not None else ((), facts.commission_ref)
-    consumer = [s for s in facts.prior if s.audit_group is AuditGroup.CONSUMER]
-    first = facts.first_consumer or (consumer[0] if consumer else None)
-    context = ScanContext(signature=signed, unit=facts.unit, state=facts.state, prior_scans=facts.prior, now=now,
-                          place=place, audit_group=audit_group, policy=judges.policy_for(signed.brand, signed.gtin),
-                          sun=facts.sun, consumer_scan_count=facts.consumer_count)
-    judged = judges.risk(context)
+        return _forged(exc, base)
+    now = now or utc_now()
+    key = unit_key(signed.gtin, signed.serial)
+    if not isinstance(audit_group, AuditGroup):
+        audit_group = audit_group(signed.brand)
     coupon = None
     with db.transaction() as session:
+        try:
+            facts = read_facts(session.connection(), signed, key, tap, now=now)
+        except SignatureError as exc:
+            return _forged(exc, base)
+        consumer = [s for s in facts.prior if s.audit_group is AuditGroup.CONSUMER]
+        first = facts.first_consumer or (consumer[0] if consumer else None)
+        context = ScanContext(signature=signed, unit=facts.unit, state=facts.state, prior_scans=facts.prior, now=now,
+                              place=place, audit_group=audit_group, policy=facts.policy or judges.default_policy,
+                              sun=facts.sun, consumer_scan_count=facts.consumer_count)
+        judged = judges.risk(context)
         row = scan_record.record_verification(
             session, brand_id=facts.brand_id, unit_key=key, now=now, audit_group=audit_group, place=place,
             client=scan_record.client_hash(secret, client_address), verdict=judged.verdict, flags=judged.flags)
         scan_record.raise_alerts(session, brand_id=facts.brand_id, brand=signed.brand, unit_key=key,
                                  verification=row, flags=judged.flags)
-        if judged.verdict is ScanVerdict.GENUINE and audit_group is AuditGroup.CONSUMER and facts.consumer_count == 0:
-            coupon = scan_record.issue_coupon(session, brand_id=facts.brand_id, gtin=signed.gtin, unit_key=key, now=now)
+        if (judged.verdict is ScanVerdict.GENUINE and audit_group is AuditGroup.CONSUMER and facts.consumer_count == 0
+                and facts.campaign is not None):
+            code = scan_record.issue_coupon(session, campaign_id=facts.campaign.id, unit_key=key, now=now)
+            coupon = (code, facts.campaign.offer) if code else None
         if facts.sun is not None and facts.tag_counter_may_advance and judged.verdict is not ScanVerdict.POSSIBLE_COPY:
             _advance_counter(session, facts.brand_id, facts.sun)
+    journey, proof = _journey(db, signed.brand, key, facts) if facts.state is not None else ((), facts.commission_ref)
     return ScanOutcome(
         verdict=judged.verdict, flags=judged.flags, url=url, brand=signed.brand, brand_name=facts.brand_name,
         gtin=signed.gtin, lot=signed.lot, serial=signed.serial,
@@ -142,6 +142,12 @@ def scan(db: Database, judges: ScanJudges, url: str, *, secret: bytes,
         coupon=coupon[0] if coupon else None, campaign_offer=coupon[1] if coupon else None,
         ledger_proof=f"/ledger/{quote(signed.brand)}/proof/inclusion?event={quote(proof, safe='')}" if proof else None,
     )
+
+
+def _forged(exc: SignatureError, base: dict[str, str | None]) -> ScanOutcome:
+    FORGED.count += 1
+    log.info("forged code presented: %s", exc)
+    return ScanOutcome(verdict=ScanVerdict.FORGED, flags=(Flag("signature", ScanVerdict.FORGED, str(exc)),), **base)
 
 
 def _journey(db: Database, brand: str, key: str, facts: ScanFacts) -> tuple[tuple[JourneyStep, ...], str | None]:

@@ -13,13 +13,14 @@ import hashlib
 import hmac
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, or_, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from trace.db.consumer import Alert, Campaign, Coupon, Verification
+from trace.db.consumer import Alert, Coupon, Verification
 from trace.db.ledger_store import NewEntry
 from trace.domain.scan import AuditGroup, Flag, ScanPlace, ScanVerdict
 from trace.services import ledger, webhooks
@@ -33,7 +34,22 @@ def client_hash(secret: bytes, client_address: str) -> bytes:
     return hmac.new(secret, b"tracemark-client\x00" + client_address.encode("utf-8"), hashlib.sha256).digest()[:16]
 
 
-def verification_entry(row: Verification) -> NewEntry:
+@dataclass(frozen=True, slots=True)
+class RecordedVerification:
+    """The values of a verification row just inserted (no ORM instance: the row never changes)."""
+
+    id: int
+    unit_key: str
+    verified_at: datetime
+    audit_group: str
+    region: str | None
+    latitude: float | None
+    longitude: float | None
+    verdict: str
+    flags: str
+
+
+def verification_entry(row: Verification | RecordedVerification) -> NewEntry:
     """The ledger entry of a verification, rebuilt from its row by audits.
 
     Neither the client hash nor coordinates go into it: ledger entries are public (inclusion
@@ -57,29 +73,29 @@ _INSERT_VERIFICATION = insert(Verification).returning(Verification.id)
 
 
 def record_verification(session: Session, *, brand_id: int, unit_key: str, now: datetime, audit_group: AuditGroup,
-                        place: ScanPlace, client: bytes, verdict: ScanVerdict, flags: tuple[Flag, ...]) -> Verification:
-    """Insert the verification row and its ledger entry; returns the row's values (detached).
+                        place: ScanPlace, client: bytes, verdict: ScanVerdict,
+                        flags: tuple[Flag, ...]) -> RecordedVerification:
+    """Insert the verification row and its ledger entry; returns the row's values.
 
     A plain INSERT ... RETURNING (no unit-of-work flush): the row is append-only, nothing in
     the session ever changes it.
     """
-    row = Verification(
-        brand_id=brand_id, unit_key=unit_key, verified_at=now, audit_group=audit_group.value, region=place.region,
-        latitude=place.latitude, longitude=place.longitude, client_hash=client, verdict=verdict.value,
-        flags=json.dumps([{"rule": f.rule, "verdict": f.verdict.value, "reason": f.reason} for f in flags],
-                         separators=(",", ":"), ensure_ascii=False),
-    )
-    row.id = session.connection().execute(_INSERT_VERIFICATION, {
-        "brand_id": brand_id, "unit_key": unit_key, "verified_at": now, "audit_group": row.audit_group,
-        "region": row.region, "latitude": row.latitude, "longitude": row.longitude, "client_hash": client,
-        "verdict": row.verdict, "flags": row.flags}).scalar_one()
+    flags_json = json.dumps([{"rule": f.rule, "verdict": f.verdict.value, "reason": f.reason} for f in flags],
+                            separators=(",", ":"), ensure_ascii=False)
+    values = {"brand_id": brand_id, "unit_key": unit_key, "verified_at": now, "audit_group": audit_group.value,
+              "region": place.region, "latitude": place.latitude, "longitude": place.longitude, "client_hash": client,
+              "verdict": verdict.value, "flags": flags_json}
+    row_id = session.connection().execute(_INSERT_VERIFICATION, values).scalar_one()
+    row = RecordedVerification(id=row_id, unit_key=unit_key, verified_at=now, audit_group=audit_group.value,
+                               region=place.region, latitude=place.latitude, longitude=place.longitude,
+                               verdict=verdict.value, flags=flags_json)
     # The row is append-only (triggers refuse UPDATE), so it does not point back at its entry;
     # the entry names the row ("verification:<id>") and audits rebuild it from there.
     ledger.record(session, brand_id, [verification_entry(row)])
     return row
 
 
-def raise_alerts(session: Session, *, brand_id: int, brand: str, unit_key: str, verification: Verification,
+def raise_alerts(session: Session, *, brand_id: int, brand: str, unit_key: str, verification: RecordedVerification,
                  flags: tuple[Flag, ...]) -> list[Alert]:
     """One alert per alerting flag, unless the same kind is already open for this unit."""
     raised: list[Alert] = []
@@ -112,27 +128,17 @@ def new_coupon_code() -> str:
     return "".join(secrets.choice(CROCKFORD) for _ in range(COUPON_LENGTH))
 
 
-_ACTIVE_CAMPAIGN = (
-    select(Campaign.id, Campaign.offer).where(
-        Campaign.brand_id == bindparam("brand_id"), Campaign.active.is_(True),
-        or_(Campaign.gtin.is_(None), Campaign.gtin == bindparam("gtin")),
-        or_(Campaign.starts_at.is_(None), Campaign.starts_at <= bindparam("now")),
-        or_(Campaign.ends_at.is_(None), Campaign.ends_at > bindparam("now")))
-    .order_by(Campaign.id).limit(1))
 _COUPON_OF_UNIT = select(Coupon.id).where(Coupon.campaign_id == bindparam("campaign_id"),
                                           Coupon.unit_key == bindparam("unit_key"))
 
 
-def issue_coupon(session: Session, *, brand_id: int, gtin: str, unit_key: str, now: datetime) -> tuple[str, str] | None:
-    """(code, offer) of a coupon for the first active campaign matching the item, or None.
+def issue_coupon(session: Session, *, campaign_id: int, unit_key: str, now: datetime) -> str | None:
+    """The code of a new coupon of ``campaign_id`` for the item, or None when it already has one.
 
-    Never twice for one unit and campaign: the unique constraint decides a race between two
-    first scans (the loser gets no coupon), inside a savepoint so the scan itself stays.
+    The campaign is the item's first active one (read with the scan's facts). Never twice
+    for one unit and campaign: the unique constraint decides a race between two first scans
+    (the loser gets no coupon), inside a savepoint so the scan itself stays.
     """
-    found = session.connection().execute(_ACTIVE_CAMPAIGN, {"brand_id": brand_id, "gtin": gtin, "now": now}).first()
-    if found is None:
-        return None
-    campaign_id, offer = found
     if session.connection().execute(_COUPON_OF_UNIT, {"campaign_id": campaign_id, "unit_key": unit_key}).first():
         return None
     for _ in range(3):  # a code collision (1 in 2^50 per issued coupon) just draws again
@@ -144,5 +150,5 @@ def issue_coupon(session: Session, *, brand_id: int, gtin: str, unit_key: str, n
                 return None
             continue
         code = session.scalar(select(Coupon.code).where(Coupon.campaign_id == campaign_id, Coupon.unit_key == unit_key))
-        return (code, offer) if code else None
+        return code or None
     return None

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from consumer_site import form_token
 from consumer_site.i18n import LANGUAGES
+from consumer_site.page_security import PAGE_HEADERS
 from consumer_site.pages import consent_text, render_signup_result
 from consumer_site.scan_view import same_site_path
 from trace.api.deps import RuntimeDep
@@ -24,7 +25,7 @@ Short = Annotated[str, Form(max_length=200)]
 
 def _answer(language: str, key: str, back: str, *, status: int) -> HTMLResponse:
     html = render_signup_result(language=language, message_key=key, ok=status < 400, back=back)
-    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+    return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store", **PAGE_HEADERS})
 
 
 @router.post("/signup", response_class=HTMLResponse, summary="Join a brand's loyalty club from a scan page")

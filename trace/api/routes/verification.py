@@ -7,7 +7,7 @@ client) and calls :func:`trace.services.consumer_scan.scan` once; the page rende
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
+from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from consumer_site import form_token
+from consumer_site.page_security import PAGE_HEADERS
 from consumer_site.pages import page_language, render_scan
 from consumer_site.scan_view import unit_key as signup_unit_key
 from trace.api.deps import RuntimeDep
@@ -32,6 +33,8 @@ router = APIRouter(tags=["public"])
 STAFF_GROUPS = {Role.OPERATOR: AuditGroup.RETAIL_STAFF, Role.PARTNER: AuditGroup.RETAIL_STAFF,
                 Role.AUDITOR: AuditGroup.INSPECTOR, Role.ADMIN: AuditGroup.INSPECTOR}
 SIGNUP_VERDICTS = (ScanVerdict.GENUINE, ScanVerdict.VERIFIED_BEFORE)
+_JSON_HEADERS = {"Cache-Control": "no-store", "Vary": "Accept", "X-Content-Type-Options": "nosniff"}
+_PAGE_HEADERS = {"Cache-Control": "no-store", "Vary": "Accept, Accept-Language", **PAGE_HEADERS}
 
 
 def presented_url(request: Request) -> str:
@@ -81,10 +84,15 @@ def _place(request: Request, runtime: Runtime):
 
 
 def _plain(value: Any) -> Any:
+    """JSON-ready ``value``: a shallow walk (``dataclasses.asdict`` deep-copies every field first)."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value.value if isinstance(value, Enum) else value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, (datetime, date)):
         return value.isoformat()
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -94,7 +102,7 @@ def _plain(value: Any) -> Any:
 
 def outcome_json(outcome: ScanOutcome) -> dict[str, Any]:
     """The outcome as JSON: every field, plus ``reason`` and ``product`` as earlier clients read them."""
-    data = _plain(asdict(outcome))
+    data = _plain(outcome)
     data["reason"] = outcome.flags[0].reason if outcome.flags else "signature valid; the brand made and released this unit"
     data["product"] = outcome.product_name
     return data
@@ -107,10 +115,10 @@ def verify_code_path(rest: str, request: Request, runtime: RuntimeDep) -> Respon
                    secret=runtime.settings.secret_key_bytes(), audit_group=_audit_group(_principal(request, runtime)),
                    place=_place(request, runtime), client_address=client_address(request))
     if wants_json(request):
-        return JSONResponse(outcome_json(outcome), headers={"Cache-Control": "no-store"})
+        return JSONResponse(outcome_json(outcome), headers=_JSON_HEADERS)
     language = page_language(request.query_params.get("lang"), request.headers.get("accept-language"))
     item = signup_unit_key(outcome)
     token = (form_token.issue(runtime.settings.secret_key_bytes(), brand=outcome.brand, unit_key=item, now=time.time())
              if outcome.brand and item and outcome.verdict in SIGNUP_VERDICTS else None)
     html = render_scan(outcome, language=language, form_token=token)
-    return HTMLResponse(html, headers={"Cache-Control": "no-store", "Vary": "Accept, Accept-Language"})
+    return HTMLResponse(html, headers=_PAGE_HEADERS)
