@@ -1,0 +1,138 @@
+"""SQL side of the current state kept beside the event log (``epc_state``).
+
+Capture reads the states of every object a document names, and of everything inside
+them, in one query; applies the events in memory (:mod:`trace.domain.object_state`); and
+writes back only what changed: new objects by COPY on PostgreSQL (the cheapest way in),
+known ones by one UPDATE that never goes back in time (a late event loses).
+
+A new object is one the read did not find. Another capture may add the same object
+between that read and our COPY: the COPY then fails on the primary key and the caller
+retries the whole document (:func:`lost_insert_race`), which now finds it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Sequence, Set
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from trace.db.bulk_text import copy_text, copy_value, pg_array
+from trace.db.events import EpcState
+from trace.domain.object_state import ObjectState
+
+_FIELDS = ("uri", "last_event_row_id", "last_event_time", "biz_step", "disposition", "read_point",
+           "biz_location", "custodian", "parent_key", "intended_region")
+_COLUMNS = ("brand_id", "epc_key", *_FIELDS, "updated_at")
+_SELECTED = ", ".join(("epc_key", *_FIELDS))
+# Constraints a concurrent capture can make us trip over: the same new object, the same event.
+_RACE_CONSTRAINTS = frozenset({"pk_epc_state", "uq_epcis_event_brand_id_hash_id_is_error_declaration"})
+
+
+def load_with_contents(session: Session, brand_id: int, keys: Iterable[str]) -> dict[str, ObjectState]:
+    """The states of ``keys`` and of every object inside them, recursively (cases in a
+    pallet, items in the cases), in one query; objects without a state are absent."""
+    keys = sorted(set(keys))
+    if not keys:
+        return {}
+    member, values = _one_of(session, keys)
+    statement = text(
+        "WITH RECURSIVE inside(k) AS ("
+        f" SELECT epc_key FROM epc_state WHERE brand_id = :b AND parent_key {member}"
+        " UNION SELECT s.epc_key FROM epc_state s JOIN inside ON s.parent_key = inside.k WHERE s.brand_id = :b)"
+        f" SELECT {_SELECTED} FROM epc_state WHERE brand_id = :b AND epc_key {member}"
+        f" UNION SELECT {_SELECTED} FROM epc_state WHERE brand_id = :b AND epc_key IN (SELECT k FROM inside)"
+    ).columns(*(EpcState.__table__.c[name] for name in ("epc_key", *_FIELDS)))  # typed results (UTC times)
+    states = {}
+    for key, *fields in session.execute(statement, {"b": brand_id, "keys": values}):
+        states[key] = ObjectState(key, *fields)
+    return states
+
+
+def _one_of(session: Session, keys: Sequence[str]) -> tuple[str, str]:
+    """``IN``-like SQL matching any of ``keys`` and its one parameter ``:keys``, however many keys:
+    an array on PostgreSQL, a JSON array read by ``json_each`` on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        return "= ANY(CAST(:keys AS text[]))", pg_array(keys)
+    return "IN (SELECT value FROM json_each(:keys))", json.dumps(list(keys))
+
+
+def write(session: Session, brand_id: int, states: Sequence[ObjectState], *, known: Set[str], now: datetime) -> None:
+    """Store ``states``: insert those whose key is not in ``known`` (as read in this
+    transaction), update the others unless their stored event is later."""
+    if not states:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        _upsert_sqlite(session, brand_id, states, now)
+        return
+    new = [state for state in states if state.key not in known]
+    if new:
+        _copy_new(session, brand_id, new, now)
+    changed = [state for state in states if state.key in known]
+    if changed:
+        _update_known(session, brand_id, changed, now)
+
+
+def _copy_new(session: Session, brand_id: int, states: Sequence[ObjectState], now: datetime) -> None:
+    head = f"{brand_id}\t"
+    tail = f"\t{now.isoformat()}\n"
+    stamps: dict[datetime, str] = {}  # the objects of one event share its time
+    rows = "".join(
+        head + copy_text(s.key) + "\t" + copy_text(s.uri) + f"\t{s.last_event_row_id}\t"
+        + (stamps.get(s.last_event_time) or stamps.setdefault(s.last_event_time, s.last_event_time.isoformat()))
+        + "\t" + "\t".join(copy_value(value) for value in (s.biz_step, s.disposition, s.read_point, s.biz_location,
+                                                           s.custodian, s.parent_key, s.intended_region))
+        + tail
+        for s in states)
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        cursor.copy_expert(f"COPY epc_state ({', '.join(_COLUMNS)}) FROM STDIN", io.StringIO(rows))
+    finally:
+        cursor.close()
+
+
+_UPDATE_CASTS = {"epc_key": "text", "uri": "text", "last_event_row_id": "bigint", "last_event_time": "timestamptz",
+                 "biz_step": "text", "disposition": "text", "read_point": "text", "biz_location": "text",
+                 "custodian": "text", "parent_key": "text", "intended_region": "text"}
+_UPDATE = text(
+    "UPDATE epc_state AS s SET "
+    + ", ".join(f"{name} = u.{name}" for name in _FIELDS)
+    + ", updated_at = :now FROM unnest("
+    + ", ".join(f"CAST(:{name} AS {cast}[])" for name, cast in _UPDATE_CASTS.items())
+    + f") AS u({', '.join(_UPDATE_CASTS)}) "
+    "WHERE s.brand_id = :brand AND s.epc_key = u.epc_key AND s.last_event_time <= u.last_event_time")
+
+
+def _update_known(session: Session, brand_id: int, states: Sequence[ObjectState], now: datetime) -> None:
+    values = {name: pg_array(getattr(state, "key" if name == "epc_key" else name) for state in states)
+              for name in _UPDATE_CASTS}
+    session.execute(_UPDATE, {**values, "brand": brand_id, "now": now})
+
+
+_UPSERT_SQLITE = (
+    f"INSERT INTO epc_state ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+    f"ON CONFLICT (brand_id, epc_key) DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in (*_FIELDS, 'updated_at'))} "
+    "WHERE epc_state.last_event_time <= excluded.last_event_time")
+
+
+def _upsert_sqlite(session: Session, brand_id: int, states: Sequence[ObjectState], now: datetime) -> None:
+    # One writer at a time on SQLite (write transactions begin IMMEDIATE): no race to lose.
+    stamp = EpcState.__table__.c.last_event_time.type._cached_bind_processor(session.get_bind().dialect)
+    rows = [(brand_id, s.key, s.uri, s.last_event_row_id, stamp(s.last_event_time), s.biz_step, s.disposition,
+             s.read_point, s.biz_location, s.custodian, s.parent_key, s.intended_region, stamp(now)) for s in states]
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        cursor.executemany(_UPSERT_SQLITE, rows)
+    finally:
+        cursor.close()
+
+
+def lost_insert_race(exc: IntegrityError) -> bool:
+    """Whether ``exc`` says a concurrent capture stored the same new object or event first
+    (then the whole document can be tried again: it will find them)."""
+    diag = getattr(exc.orig, "diag", None)
+    return getattr(diag, "constraint_name", None) in _RACE_CONSTRAINTS
