@@ -1,4 +1,4 @@
-"""Values as PostgreSQL reads them in bulk: COPY text rows and array literals.
+"""Values as PostgreSQL reads them in bulk: COPY text rows, array literals, the brand id.
 
 Capture writes a thousand identifier rows per document; binding them one parameter at a
 time costs more than the rows themselves. COPY (PostgreSQL docs: COPY, "Text Format")
@@ -11,6 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
+
+# The brand id (parameter ``:b``) as a one-row subquery: a value the planner does not see.
+# For a brand the statistics do not know yet (a new brand, before ANALYZE) the planner
+# expects no rows and may read all of the brand's rows through any index that starts with
+# brand_id, once per looked-up key: quadratic as the brand grows. Not seeing the value, it
+# estimates an average brand and takes the index that matches the whole key.
+BRAND = "(SELECT CAST(:b AS integer))"
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 

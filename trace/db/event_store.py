@@ -8,14 +8,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from trace.db.bulk_text import copy_text, copy_value
+from trace.db.bulk_text import BRAND, copy_text, copy_value, pg_array
 from trace.db.events import EpcisEventEpc, EpcisEventRow, EpcState
 
 
 def existing_hashes(session: Session, brand_id: int, hash_ids: Sequence[str], *, declarations: bool) -> set[str]:
+    """Which of ``hash_ids`` are stored already (as events, or as error declarations)."""
+    if not hash_ids:
+        return set()
+    if session.get_bind().dialect.name == "postgresql":
+        return set(session.scalars(_EXISTING_PG, {"b": brand_id, "hashes": pg_array(hash_ids), "d": declarations}))
     found: set[str] = set()
     for start in range(0, len(hash_ids), 500):
         chunk = list(hash_ids[start:start + 500])
@@ -23,6 +28,12 @@ def existing_hashes(session: Session, brand_id: int, hash_ids: Sequence[str], *,
             EpcisEventRow.brand_id == brand_id, EpcisEventRow.hash_id.in_(chunk),
             EpcisEventRow.is_error_declaration.is_(declarations))))
     return found
+
+
+# One unique-index lookup per hash, whatever the statistics say (BRAND: see trace.db.bulk_text).
+_EXISTING_PG = text(
+    "SELECT e.hash_id FROM unnest(CAST(:hashes AS text[])) AS n(hash), LATERAL (SELECT hash_id FROM epcis_event "
+    f"WHERE brand_id = {BRAND} AND hash_id = n.hash AND is_error_declaration = :d OFFSET 0) AS e")
 
 
 def rows_by_event_id(session: Session, brand_id: int, event_ids: Sequence[str]) -> dict[str, int]:

@@ -1,7 +1,7 @@
 """SQL side of the current state kept beside the event log (``epc_state``).
 
 Capture reads the states of every object a document names, and of everything inside
-them, in one query; applies the events in memory (:mod:`trace.domain.object_state`); and
+them; applies the events in memory (:mod:`trace.domain.object_state`); and
 writes back only what changed: new objects by COPY on PostgreSQL (the cheapest way in),
 known ones by one UPDATE that never goes back in time (a late event loses).
 
@@ -16,12 +16,13 @@ import io
 import json
 from collections.abc import Iterable, Sequence, Set
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from trace.db.bulk_text import copy_text, copy_value, pg_array
+from trace.db.bulk_text import BRAND, copy_text, copy_value, pg_array
 from trace.db.events import EpcState
 from trace.domain.object_state import ObjectState
 
@@ -35,30 +36,52 @@ _RACE_CONSTRAINTS = frozenset({"pk_epc_state", "uq_epcis_event_brand_id_hash_id_
 
 def load_with_contents(session: Session, brand_id: int, keys: Iterable[str]) -> dict[str, ObjectState]:
     """The states of ``keys`` and of every object inside them, recursively (cases in a
-    pallet, items in the cases), in one query; objects without a state are absent."""
-    keys = sorted(set(keys))
-    if not keys:
+    pallet, items in the cases); objects without a state are absent.
+
+    One query for the objects and what is directly inside them, then one per further level
+    of containment, only while something was found inside.
+    """
+    named = sorted(set(keys))
+    if not named:
         return {}
-    member, values = _one_of(session, keys)
-    statement = text(
-        "WITH RECURSIVE inside(k) AS ("
-        f" SELECT epc_key FROM epc_state WHERE brand_id = :b AND parent_key {member}"
-        " UNION SELECT s.epc_key FROM epc_state s JOIN inside ON s.parent_key = inside.k WHERE s.brand_id = :b)"
-        f" SELECT {_SELECTED} FROM epc_state WHERE brand_id = :b AND epc_key {member}"
-        f" UNION SELECT {_SELECTED} FROM epc_state WHERE brand_id = :b AND epc_key IN (SELECT k FROM inside)"
-    ).columns(*(EpcState.__table__.c[name] for name in ("epc_key", *_FIELDS)))  # typed results (UTC times)
-    states = {}
-    for key, *fields in session.execute(statement, {"b": brand_id, "keys": values}):
-        states[key] = ObjectState(key, *fields)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    states: dict[str, ObjectState] = {}
+    level = _read(session, _PG_NAMED if postgres else _SQLITE_NAMED, brand_id, named, postgres=postgres)
+    named_set = set(named)
+    while level:
+        added = [state.key for state in level if state.key not in states]
+        states.update((state.key, state) for state in level)
+        inside = [key for key in added if key not in named_set]  # the named ones' contents are read already
+        if not inside:
+            break
+        level = _read(session, _PG_INSIDE if postgres else _SQLITE_INSIDE, brand_id, inside, postgres=postgres)
     return states
 
 
-def _one_of(session: Session, keys: Sequence[str]) -> tuple[str, str]:
-    """``IN``-like SQL matching any of ``keys`` and its one parameter ``:keys``, however many keys:
-    an array on PostgreSQL, a JSON array read by ``json_each`` on SQLite."""
-    if session.get_bind().dialect.name == "postgresql":
-        return "= ANY(CAST(:keys AS text[]))", pg_array(keys)
-    return "IN (SELECT value FROM json_each(:keys))", json.dumps(list(keys))
+def _read(session: Session, statement: TextClause, brand_id: int, keys: Sequence[str], *,
+          postgres: bool) -> list[ObjectState]:
+    values = pg_array(keys) if postgres else json.dumps(list(keys))
+    return [ObjectState(*row) for row in session.execute(statement, {"b": brand_id, "keys": values})]
+
+
+def _typed(sql: str) -> TextClause:
+    return text(sql).columns(*(EpcState.__table__.c[name] for name in ("epc_key", *_FIELDS)))  # UTC times
+
+
+# PostgreSQL: one index lookup per key, whatever the statistics say (BRAND hides the brand
+# id from the planner: see trace.db.bulk_text); OFFSET 0 keeps each LATERAL lookup a lookup.
+_PG_KEYS = "unnest(CAST(:keys AS text[])) AS n(key)"
+_PG_STATE_OF = f"SELECT {_SELECTED} FROM epc_state WHERE brand_id = {BRAND} AND epc_key = n.key OFFSET 0"
+_PG_INSIDE_OF = f"SELECT {_SELECTED} FROM epc_state WHERE brand_id = {BRAND} AND parent_key = n.key OFFSET 0"
+_PG_NAMED = _typed(f"SELECT s.* FROM {_PG_KEYS}, LATERAL ({_PG_STATE_OF}) AS s "
+                   f"UNION ALL SELECT c.* FROM {_PG_KEYS}, LATERAL ({_PG_INSIDE_OF}) AS c")
+_PG_INSIDE = _typed(f"SELECT c.* FROM {_PG_KEYS}, LATERAL ({_PG_INSIDE_OF}) AS c")
+# SQLite: the key list as one JSON parameter (json_each), however many keys.
+_SQLITE_KEYS = "(SELECT value FROM json_each(:keys))"
+_SQLITE_INSIDE_SQL = f"SELECT {_SELECTED} FROM epc_state WHERE brand_id = :b AND parent_key IN {_SQLITE_KEYS}"
+_SQLITE_NAMED = _typed(f"SELECT {_SELECTED} FROM epc_state WHERE brand_id = :b AND epc_key IN {_SQLITE_KEYS} "
+                       f"UNION ALL {_SQLITE_INSIDE_SQL}")
+_SQLITE_INSIDE = _typed(_SQLITE_INSIDE_SQL)
 
 
 def write(session: Session, brand_id: int, states: Sequence[ObjectState], *, known: Set[str], now: datetime) -> None:
@@ -80,14 +103,17 @@ def write(session: Session, brand_id: int, states: Sequence[ObjectState], *, kno
 def _copy_new(session: Session, brand_id: int, states: Sequence[ObjectState], now: datetime) -> None:
     head = f"{brand_id}\t"
     tail = f"\t{now.isoformat()}\n"
-    stamps: dict[datetime, str] = {}  # the objects of one event share its time
-    rows = "".join(
-        head + copy_text(s.key) + "\t" + copy_text(s.uri) + f"\t{s.last_event_row_id}\t"
-        + (stamps.get(s.last_event_time) or stamps.setdefault(s.last_event_time, s.last_event_time.isoformat()))
-        + "\t" + "\t".join(copy_value(value) for value in (s.biz_step, s.disposition, s.read_point, s.biz_location,
-                                                           s.custodian, s.parent_key, s.intended_region))
-        + tail
-        for s in states)
+    # The objects of one event share its time, step, location…: those fields are written once per event.
+    shared: dict[tuple[Any, ...], str] = {}
+    lines = []
+    for s in states:
+        fields = (s.last_event_time, s.biz_step, s.disposition, s.read_point, s.biz_location, s.custodian,
+                  s.parent_key, s.intended_region)
+        written = shared.get(fields)
+        if written is None:
+            written = shared[fields] = "\t".join([fields[0].isoformat(), *map(copy_value, fields[1:])]) + tail
+        lines.append(f"{head}{copy_text(s.key)}\t{copy_text(s.uri)}\t{s.last_event_row_id}\t{written}")
+    rows = "".join(lines)
     cursor = session.connection().connection.driver_connection.cursor()
     try:
         cursor.copy_expert(f"COPY epc_state ({', '.join(_COLUMNS)}) FROM STDIN", io.StringIO(rows))
