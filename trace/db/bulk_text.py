@@ -29,6 +29,8 @@ def copy_text(value: str) -> str:
 
 def copy_value(value: Any) -> str:
     """One value as a COPY text field: ``\\N`` for None, ``t``/``f``, ISO 8601 times."""
+    if type(value) is str:  # most values
+        return copy_text(value)
     if value is None:
         return "\\N"
     if isinstance(value, bool):

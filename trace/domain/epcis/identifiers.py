@@ -157,9 +157,16 @@ def parse_identifier(uri: str) -> EpcisIdentifier:
 def _sgtin(uri: str, gtin: str, serial: str) -> EpcisIdentifier:
     """The identifier of a checked SGTIN, its canonical Digital Link written at once (``01/…/21/…``
     is a valid path; the serial only needs escaping when it holds more than letters and digits)."""
-    identifier = EpcisIdentifier(uri, "epc", (("01", gtin), ("21", serial)))
-    if serial.isalnum() and serial.isascii():
-        object.__setattr__(identifier, "_link", f"{CANONICAL_STEM}/01/{gtin}/21/{serial}")
+    # Every field set here as __init__/__post_init__ would (key: AI 01 has a predefined
+    # length, no FNC1 follows it): the one identifier built a thousand times per document.
+    identifier = object.__new__(EpcisIdentifier)
+    setattr_ = object.__setattr__
+    setattr_(identifier, "uri", uri)
+    setattr_(identifier, "kind", "epc")
+    setattr_(identifier, "ais", (("01", gtin), ("21", serial)))
+    setattr_(identifier, "key", f"01{gtin}21{serial}")
+    plain = serial.isalnum() and serial.isascii()
+    setattr_(identifier, "_link", f"{CANONICAL_STEM}/01/{gtin}/21/{serial}" if plain else None)
     return identifier
 
 
