@@ -112,15 +112,16 @@ def _apply(states: dict[str, ObjectState], event: EpcisEvent, row_id: int, regio
     empties_parent = (event.parent_id.key if event.type == "AggregationEvent" and event.action == "DELETE"
                       and not event.child_epcs and event.parent_id is not None else None)
     carries = event.type == "ObjectEvent"
+    biz_step, disposition = event.biz_step or None, event.disposition or None
+    custodian, region = custodian or None, region or None
     for identifier, parent, sets_parent in _touched(event):
         key = identifier.key
         old = states.get(key)
         if old is not None and old.last_event_time > time:
             continue
         if old is None:
-            new = ObjectState(key, identifier.as_digital_link(), row_id, time, event.biz_step or None,
-                              event.disposition or None, read_point, biz_location, custodian or None,
-                              parent if sets_parent else None, region or None)
+            new = ObjectState(key, identifier.as_digital_link(), row_id, time, biz_step, disposition, read_point,
+                              biz_location, custodian, parent if sets_parent else None, region)
         else:
             new = ObjectState(
                 key, old.uri, row_id, time, event.biz_step or old.biz_step, event.disposition or old.disposition,
