@@ -1,4 +1,5 @@
-"""Values as PostgreSQL reads them in bulk: COPY text rows, array literals, the brand id.
+"""Writing in bulk: COPY text rows and array literals as PostgreSQL reads them, the brand id
+as the planner should not see it, the driver cursor both databases' bulk writes go through.
 
 Capture writes a thousand identifier rows per document; binding them one parameter at a
 time costs more than the rows themselves. COPY (PostgreSQL docs: COPY, "Text Format")
@@ -8,9 +9,13 @@ server parse them in one go.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 # The brand id (parameter ``:b``) as a one-row subquery: a value the planner does not see.
 # For a brand the statistics do not know yet (a new brand, before ANALYZE) the planner
@@ -62,3 +67,19 @@ def pg_array(values: Iterable[Any]) -> str:
             text = text.replace("\\", "\\\\").replace('"', '\\"')
         items.append(f'"{text}"')
     return "{" + ",".join(items) + "}"
+
+
+@contextmanager
+def driver_cursor(session: Session) -> Iterator[Any]:
+    """The driver's own cursor on the session's connection, for COPY and executemany.
+
+    A constraint the rows break raises SQLAlchemy's ``IntegrityError`` (the driver's error
+    as ``.orig``), as a statement through the session would: callers handle one error type.
+    """
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        yield cursor
+    except session.get_bind().dialect.dbapi.IntegrityError as exc:
+        raise IntegrityError("bulk write through the driver cursor", None, exc) from exc
+    finally:
+        cursor.close()

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from trace.db.bulk_text import BRAND, copy_text, copy_value, pg_array
+from trace.db.bulk_text import BRAND, copy_text, copy_value, driver_cursor, pg_array
 from trace.db.events import EpcisEventEpc, EpcisEventRow, EpcState
 
 
@@ -54,8 +54,7 @@ def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]
     if not rows:
         return []
     names = list(rows[0])
-    cursor = session.connection().connection.driver_connection.cursor()
-    try:
+    with driver_cursor(session) as cursor:
         if session.get_bind().dialect.name == "postgresql":
             cursor.execute("SELECT nextval(pg_get_serial_sequence('epcis_event', 'id')) FROM generate_series(1, %s)",
                            (len(rows),))
@@ -73,8 +72,6 @@ def insert_events(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]
                                        for name, process in zip(names, processors)])
             ids.append(cursor.lastrowid)
         return ids
-    finally:
-        cursor.close()
 
 
 def _bind_processors(session: Session, model: Any, names: Sequence[str]) -> list[Any]:
@@ -88,8 +85,7 @@ def insert_index(session: Session, brand_id: int, rows: Sequence[tuple[int, str,
     row (COPY on PostgreSQL, executemany on SQLite)."""
     if not rows:
         return
-    cursor = session.connection().connection.driver_connection.cursor()
-    try:
+    with driver_cursor(session) as cursor:
         if session.get_bind().dialect.name == "postgresql":
             stamps: dict[datetime, str] = {}  # the rows of one event share its time: written once
             tail = f"\t{brand_id}\t"
@@ -104,8 +100,6 @@ def insert_index(session: Session, brand_id: int, rows: Sequence[tuple[int, str,
         cursor.executemany(
             "INSERT INTO epcis_event_epc (event_row_id, role, epc_key, brand_id, event_time) VALUES (?, ?, ?, ?, ?)",
             [(row_id, role, key, brand_id, stamp(time)) for row_id, role, key, time in rows])
-    finally:
-        cursor.close()
 
 
 def state_of(session: Session, brand_id: int, key: str) -> EpcState | None:

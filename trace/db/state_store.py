@@ -22,7 +22,7 @@ from sqlalchemy import TextClause, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from trace.db.bulk_text import BRAND, copy_text, copy_value, pg_array
+from trace.db.bulk_text import BRAND, copy_text, copy_value, driver_cursor, pg_array
 from trace.db.events import EpcState
 from trace.domain.object_state import ObjectState
 
@@ -31,7 +31,8 @@ _FIELDS = ("uri", "last_event_row_id", "last_event_time", "biz_step", "dispositi
 _COLUMNS = ("brand_id", "epc_key", *_FIELDS, "updated_at")
 _SELECTED = ", ".join(("epc_key", *_FIELDS))
 # Constraints a concurrent capture can make us trip over: the same new object, the same event.
-_RACE_CONSTRAINTS = frozenset({"pk_epc_state", "uq_epcis_event_brand_id_hash_id_is_error_declaration"})
+_RACE_CONSTRAINTS = frozenset({"pk_epc_state", "uq_epcis_event_brand_id_hash_id_is_error_declaration",
+                               "uq_ledger_entry_brand_id_ref"})
 
 
 def load_with_contents(session: Session, brand_id: int, keys: Iterable[str]) -> dict[str, ObjectState]:
@@ -114,11 +115,8 @@ def _copy_new(session: Session, brand_id: int, states: Sequence[ObjectState], no
             written = shared[fields] = "\t".join([fields[0].isoformat(), *map(copy_value, fields[1:])]) + tail
         lines.append(f"{head}{copy_text(s.key)}\t{copy_text(s.uri)}\t{s.last_event_row_id}\t{written}")
     rows = "".join(lines)
-    cursor = session.connection().connection.driver_connection.cursor()
-    try:
+    with driver_cursor(session) as cursor:
         cursor.copy_expert(f"COPY epc_state ({', '.join(_COLUMNS)}) FROM STDIN", io.StringIO(rows))
-    finally:
-        cursor.close()
 
 
 _UPDATE_CASTS = {"epc_key": "text", "uri": "text", "last_event_row_id": "bigint", "last_event_time": "timestamptz",
@@ -150,11 +148,8 @@ def _upsert_sqlite(session: Session, brand_id: int, states: Sequence[ObjectState
     stamp = EpcState.__table__.c.last_event_time.type._cached_bind_processor(session.get_bind().dialect)
     rows = [(brand_id, s.key, s.uri, s.last_event_row_id, stamp(s.last_event_time), s.biz_step, s.disposition,
              s.read_point, s.biz_location, s.custodian, s.parent_key, s.intended_region, stamp(now)) for s in states]
-    cursor = session.connection().connection.driver_connection.cursor()
-    try:
+    with driver_cursor(session) as cursor:
         cursor.executemany(_UPSERT_SQLITE, rows)
-    finally:
-        cursor.close()
 
 
 def lost_insert_race(exc: IntegrityError) -> bool:
