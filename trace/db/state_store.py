@@ -69,19 +69,24 @@ def _typed(sql: str) -> TextClause:
     return text(sql).columns(*(EpcState.__table__.c[name] for name in ("epc_key", *_FIELDS)))  # UTC times
 
 
+# Only an object with a state can contain anything (an aggregation gives its parent a state
+# in the same event), so contents are looked up for the objects found, not for every key:
+# a document of new objects costs one lookup per key.
 # PostgreSQL: one index lookup per key, whatever the statistics say (BRAND hides the brand
 # id from the planner: see trace.db.bulk_text); OFFSET 0 keeps each LATERAL lookup a lookup.
 _PG_KEYS = "unnest(CAST(:keys AS text[])) AS n(key)"
 _PG_STATE_OF = f"SELECT {_SELECTED} FROM epc_state WHERE brand_id = {BRAND} AND epc_key = n.key OFFSET 0"
 _PG_INSIDE_OF = f"SELECT {_SELECTED} FROM epc_state WHERE brand_id = {BRAND} AND parent_key = n.key OFFSET 0"
-_PG_NAMED = _typed(f"SELECT s.* FROM {_PG_KEYS}, LATERAL ({_PG_STATE_OF}) AS s "
-                   f"UNION ALL SELECT c.* FROM {_PG_KEYS}, LATERAL ({_PG_INSIDE_OF}) AS c")
+_PG_NAMED = _typed(f"WITH found AS MATERIALIZED (SELECT s.* FROM {_PG_KEYS}, LATERAL ({_PG_STATE_OF}) AS s) "
+                   f"SELECT * FROM found UNION ALL SELECT c.* FROM (SELECT epc_key AS key FROM found) AS n, "
+                   f"LATERAL ({_PG_INSIDE_OF}) AS c")
 _PG_INSIDE = _typed(f"SELECT c.* FROM {_PG_KEYS}, LATERAL ({_PG_INSIDE_OF}) AS c")
 # SQLite: the key list as one JSON parameter (json_each), however many keys.
 _SQLITE_KEYS = "(SELECT value FROM json_each(:keys))"
 _SQLITE_INSIDE_SQL = f"SELECT {_SELECTED} FROM epc_state WHERE brand_id = :b AND parent_key IN {_SQLITE_KEYS}"
-_SQLITE_NAMED = _typed(f"SELECT {_SELECTED} FROM epc_state WHERE brand_id = :b AND epc_key IN {_SQLITE_KEYS} "
-                       f"UNION ALL {_SQLITE_INSIDE_SQL}")
+_SQLITE_NAMED = _typed(f"WITH found AS (SELECT {_SELECTED} FROM epc_state WHERE brand_id = :b AND epc_key IN "
+                       f"{_SQLITE_KEYS}) SELECT * FROM found UNION ALL SELECT {_SELECTED} FROM epc_state "
+                       "WHERE brand_id = :b AND parent_key IN (SELECT epc_key FROM found)")
 _SQLITE_INSIDE = _typed(_SQLITE_INSIDE_SQL)
 
 
