@@ -62,7 +62,7 @@ def make_engine(url: str, **options: Any) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     engine = create_engine(url, **options)
-    if not options.get("pool_pre_ping"):
+    if "pool_pre_ping" not in options:  # a caller's explicit choice (always / never) stands
         event.listen(engine, "checkin", _note_return)
         event.listen(engine, "checkout", _ping_if_idle)
     return engine
