@@ -51,7 +51,7 @@ def test_mint_1000_as_csv_zpl_pdf_and_verify(cli_env: Path, capsys, database_url
         code, _, err = run(capsys, "mint", "--gtin", "09506000134352", "--lot", "L2026-11", "--count", "1000",
                            "--format", fmt, "--out", str(cli_env / f"codes.{fmt}"))
         assert code == 0, err
-        assert err.startswith(f"minted 1,000 codes for GTIN 09506000134352 lot L2026-11 (job ")
+        assert err.startswith("minted 1,000 codes for GTIN 09506000134352 lot L2026-11 (job ")
     rows = list(csv.DictReader((cli_env / "codes.csv").open()))
     assert len(rows) == 1000
     zpl = (cli_env / "codes.zpl").read_text()

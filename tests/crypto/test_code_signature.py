@@ -12,7 +12,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from trace.crypto import (
     BrandSigningKey,
-    PublicKey,
     code_message,
     decode_ai8030,
     encode_ai8030,

@@ -39,7 +39,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
-from trace.db.event_store import pg_array
+from trace.db.bulk_text import pg_array
 
 
 @dataclass(frozen=True, slots=True)

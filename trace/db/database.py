@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -69,11 +71,36 @@ def make_engine(url: str, **options: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    # No pre-ping: it costs a round trip per checkout (two per consumer scan before). A
-    # connection the server dropped fails its statement instead; SQLAlchemy recognises the
-    # disconnect and invalidates every older pooled connection, so after a database restart
-    # one request fails and the next ones get fresh connections.
-    return create_engine(url, **options)
+    engine = create_engine(url, **options)
+    if "pool_pre_ping" not in options:  # a caller's explicit choice (always / never) stands
+        event.listen(engine, "checkin", _note_return)
+        event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+# A pooled connection idle for longer than this is tested before use (the server may have
+# closed it: restart, idle timeout, network). A ping on every checkout (pool_pre_ping) costs
+# one round trip per transaction, as much as a small statement; a connection returned a
+# moment ago is alive, and if the server went away since, the next statement's error
+# invalidates the pool so later checkouts reconnect.
+IDLE_PING_SECONDS = 10.0
+
+
+def _note_return(_dbapi_connection: Any, record: Any) -> None:
+    record.info["returned_at"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    returned = record.info.get("returned_at")
+    if returned is None or time.monotonic() - returned < IDLE_PING_SECONDS:
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SELECT 1")
+    except Exception as exc:  # any driver error: this connection is gone, the pool opens another
+        raise DisconnectionError(f"pooled connection failed its liveness check: {exc}") from exc
+    finally:
+        cursor.close()
 
 
 class Database:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from trace.db import event_store
+from trace.db import event_store, state_store
 from trace.db.consumer import SalesChannel
 from trace.db.events import EpcisEventRow
 from trace.db.base import utc_now
@@ -69,6 +71,25 @@ def capture_event(db: Database, brand: str, data: Mapping[str, Any] | bytes | st
 
 
 def _store(db: Database, brand: str, events: list[EpcisEvent], context: Any, *, captured_by: str) -> CaptureResult:
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            fresh, duplicates = _store_once(db, brand, events, context, captured_by=captured_by)
+            break
+        except IntegrityError as exc:
+            # A concurrent capture stored one of our new objects or events first: nothing of
+            # ours was kept (one transaction), and the next attempt finds what it stored.
+            if attempt == _ATTEMPTS or not state_store.lost_insert_race(exc):
+                raise
+    ledger.sequence(db, brand, wait=False)
+    return CaptureResult(captured=tuple(e.event_id or e.hash_id for e in fresh),
+                         duplicates=tuple(e.event_id or e.hash_id for e in duplicates))
+
+
+_ATTEMPTS = 3
+
+
+def _store_once(db: Database, brand: str, events: list[EpcisEvent], context: Any,
+                *, captured_by: str) -> tuple[list[EpcisEvent], list[EpcisEvent]]:
     now = utc_now()
     with db.transaction() as session:
         brand_id = brand_by_slug(session, brand).id
@@ -91,11 +112,9 @@ def _store(db: Database, brand: str, events: list[EpcisEvent], context: Any, *, 
             for event, entry_id in zip(fresh, entry_ids)
         ]
         row_ids = event_store.insert_events(session, rows)
-        event_store.insert_index(session, _index_rows(brand_id, fresh, row_ids))
+        event_store.insert_index(session, brand_id, _index_rows(fresh, row_ids))
         _update_state(session, brand_id, fresh, row_ids, now)
-    ledger.sequence(db, brand, wait=False)
-    return CaptureResult(captured=tuple(e.event_id or e.hash_id for e in fresh),
-                         duplicates=tuple(e.event_id or e.hash_id for e in duplicates))
+    return fresh, duplicates
 
 
 def _split_duplicates(session, brand_id: int, events: list[EpcisEvent]) -> tuple[list[EpcisEvent], list[EpcisEvent]]:
@@ -118,31 +137,37 @@ def _split_duplicates(session, brand_id: int, events: list[EpcisEvent]) -> tuple
     return fresh, duplicates
 
 
-def _index_rows(brand_id: int, events: list[EpcisEvent], row_ids: list[int]) -> list[dict[str, Any]]:
-    rows: dict[tuple[int, str, str], dict[str, Any]] = {}
+def _index_rows(events: list[EpcisEvent], row_ids: list[int]) -> list[tuple[int, str, str, datetime]]:
+    """(event row id, role, identifier key, event time) of every identifier each event names, once."""
+    rows: dict[tuple[int, str, str], datetime] = {}
     for event, row_id in zip(events, row_ids):
-        named = [(role, identifier) for role, field in ROLES for identifier in getattr(event, field)]
+        time = event.event_time
+        for role, field in ROLES:
+            for identifier in getattr(event, field):
+                rows[(row_id, role, identifier.key)] = time
         if event.parent_id is not None:
-            named.append(("parent", event.parent_id))
+            rows[(row_id, "parent", event.parent_id.key)] = time
         for quantities in (event.quantity_list, event.child_quantity_list, event.input_quantity_list,
                            event.output_quantity_list):
-            named.extend(("class", q.epc_class) for q in quantities)
-        for role, identifier in named:
-            rows[(row_id, role, identifier.key)] = {"event_row_id": row_id, "role": role, "epc_key": identifier.key,
-                                                    "brand_id": brand_id, "event_time": event.event_time}
-    return list(rows.values())
+            for quantity in quantities:
+                rows[(row_id, "class", quantity.epc_class.key)] = time
+    return [(row_id, role, key, time) for (row_id, role, key), time in rows.items()]
 
 
 def _update_state(session: Session, brand_id: int, events: list[EpcisEvent], row_ids: list[int], now) -> None:
-    keys = keys_of(events)
-    states = event_store.load_states(session, brand_id, keys | set(event_store.descendants_of(session, brand_id, keys)))
+    # Everything inside a named container is read too: a container's move carries its contents.
+    states = state_store.load_with_contents(session, brand_id, keys_of(events))
+    known = set(states)
     # Shipping to a distributor mapped to a sales region sets the objects' intended region
     # (and, through containers, their contents'): the diversion rule compares scans with it.
-    regions = dict(session.execute(select(SalesChannel.party, SalesChannel.region)
-                                   .where(SalesChannel.brand_id == brand_id)).all())
+    regions = {}
+    if any(event.destination_list for event in events):
+        regions = dict(session.execute(select(SalesChannel.party, SalesChannel.region)
+                                       .where(SalesChannel.brand_id == brand_id)).all())
     changed = apply_events(states, sorted(zip(events, row_ids), key=lambda pair: (pair[0].event_time, pair[1])),
                            regions=regions)
-    event_store.upsert_states(session, brand_id, [states[key] for key in sorted(changed)], now)
+    # In key order, so concurrent captures lock shared objects in the same order.
+    state_store.write(session, brand_id, [states[key] for key in sorted(changed)], known=known, now=now)
 
 
 def stored_event_entry(session: Session, ref: str) -> bytes:

@@ -53,9 +53,12 @@ def canonical_time(text: str) -> str:
         return text
     date, time, fraction, offset = match.groups()
     whole = datetime.fromisoformat(f"{date}T{time}{'+00:00' if offset in 'Zz' else offset}")
-    seconds = Decimal(fraction or "0").quantize(_MILLISECOND, rounding=ROUND_HALF_UP)
-    moment = whole.astimezone(timezone.utc) + timedelta(milliseconds=int(seconds * 1000))
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    if fraction is None or len(fraction) <= 4:  # whole milliseconds at most: nothing to round
+        millis = int(f"{fraction[1:] if fraction else ''}000"[:3])
+    else:
+        millis = int(Decimal(fraction).quantize(_MILLISECOND, rounding=ROUND_HALF_UP) * 1000)
+    moment = whole.astimezone(timezone.utc) + timedelta(milliseconds=millis)
+    return f"{moment.replace(tzinfo=None).isoformat(timespec='milliseconds')}Z"
 
 
 def canonical_number(value: int | float | str | Decimal) -> str:
@@ -82,15 +85,18 @@ def canonical_value(value: Any, prefixes: Mapping[str, str], *, numeric_text: bo
     ``numeric_text`` also rewrites strings that read as numbers (``"23.0"`` -> ``23``), as
     CBV 2.0 does for extension values, which JSON-LD leaves as untyped text.
     """
-    if value is None:
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("urn:epc:") and "urn" not in prefixes:  # most values: EPCs (as below, sooner)
+            return _identifier(text)
+    elif value is None:
         return ""
-    if isinstance(value, bool):
+    elif isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float, Decimal)):
+    elif isinstance(value, (int, float, Decimal)):
         return canonical_number(value)
-    text = str(value).strip()
-    if text.startswith("urn:epc:") and "urn" not in prefixes:  # most values: EPCs (as below, sooner)
-        return _identifier(text)
+    else:
+        text = str(value).strip()
     text = expand_curie(text, prefixes)
     for urn, web in _CBV_URNS:
         if text.startswith(urn):

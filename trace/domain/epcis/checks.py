@@ -64,12 +64,16 @@ def check_event(event: Mapping[str, Any], *, base: _Path, index: int | None) -> 
             check.vocabulary[path] = words.normalise(value, field=_name(path))
         except InvalidInput as exc:
             check.problems.append(EpcisProblem(index, pointer(*base, *path), str(exc)))
-    for list_name in _EPC_LISTS:  # most identifiers: walked directly, first
+    found = check.identifiers
+    for list_name in _EPC_LISTS:  # most identifiers: walked directly, first, without a call per EPC
         values = event.get(list_name)
         if isinstance(values, list):
             for position, value in enumerate(values):
                 if isinstance(value, str):
-                    _identifier(check, (list_name, position), value, base, index)
+                    try:
+                        found[(list_name, position)] = parse_identifier(value)
+                    except InvalidInput as exc:
+                        check.problems.append(EpcisProblem(index, pointer(*base, list_name, position), str(exc)))
     for path in _identifier_fields(event):
         value = _get(event, path)
         if isinstance(value, str):

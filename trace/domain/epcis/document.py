@@ -214,10 +214,16 @@ def _event(event: Mapping[str, Any], check: EventCheck, *, context: Any) -> Epci
 
 
 def _identifiers(event: Mapping[str, Any], check: EventCheck, name: str) -> tuple[EpcisIdentifier, ...]:
-    return tuple(check.identifiers[(name, n)] for n in range(len(event.get(name) or ())))
+    values = event.get(name)
+    if not values:  # most events fill one list of the four
+        return ()
+    found = check.identifiers
+    return tuple([found[(name, n)] for n in range(len(values))])
 
 
 def _quantities(event: Mapping[str, Any], check: EventCheck, name: str) -> tuple[QuantityElement, ...]:
+    if not event.get(name):
+        return ()
     return tuple(
         QuantityElement(check.identifiers[(name, n, "epcClass")], _decimal(element.get("quantity")),
                         element.get("uom"))
@@ -229,6 +235,8 @@ def _typed(
     event: Mapping[str, Any], check: EventCheck, name: str, item: str
 ) -> list[tuple[str | None, EpcisIdentifier]]:
     """(canonical type, identifier) of each bizTransaction / source / destination."""
+    if not event.get(name):
+        return []
     return [(check.vocabulary.get((name, n, "type")), check.identifiers[(name, n, item)])
             for n in range(len(event.get(name) or ()))]
 

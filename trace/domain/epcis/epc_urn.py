@@ -15,6 +15,7 @@ References: GS1 EPC Tag Data Standard 2.x, sections 6 (EPC URIs, pattern URIs) a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from urllib.parse import unquote
 from trace.errors import IdentifierError
 from trace.identifiers import application_identifier, compute_check_digit
 
-__all__ = ["GS1_SCHEMES", "ais_from_epc_urn", "epc_urn_from_ais"]
+__all__ = ["GS1_SCHEMES", "ais_from_epc_urn", "epc_urn_from_ais", "plain_sgtin"]
 
 _Pairs = tuple[tuple[str, str], ...]
 
@@ -57,6 +58,11 @@ def _check(payload: str) -> str:
 def _indicator_first(cp: str, ref: str) -> str:
     """GTIN-14 / SSCC order: the leading digit of the reference goes before the prefix."""
     return _check(ref[:1] + cp + ref[1:])
+
+
+# The GTIN of an SGTIN's first two fields: the same few products recur in every event of
+# a capture (only the serial changes), so their check digits are computed once.
+_sgtin_gtin = functools.lru_cache(maxsize=4096)(_indicator_first)
 
 
 def _split_indicator_first(key: str, cp_len: int) -> tuple[str, str]:
@@ -152,9 +158,9 @@ def ais_from_epc_urn(urn: str) -> _Pairs:
 
     References: GS1 EPC Tag Data Standard 2.x, sections 6 and 7.
     """
-    plain = _PLAIN_SGTIN.fullmatch(urn)
-    if plain is not None and len(plain[1]) + len(plain[2]) == 13:
-        return (("01", _indicator_first(plain[1], plain[2])), ("21", plain[3]))
+    plain = plain_sgtin(urn)
+    if plain is not None:
+        return (("01", plain[0]), ("21", plain[1]))
     parts = urn.split(":", 4)
     if len(parts) != 5 or parts[:2] != ["urn", "epc"]:
         raise IdentifierError(f"invalid EPC URI {urn!r}: expected urn:epc:id|class|idpat:scheme:…")
@@ -174,6 +180,20 @@ def ais_from_epc_urn(urn: str) -> _Pairs:
     except IdentifierError as exc:
         raise IdentifierError(f"invalid EPC URI {urn!r}: {exc}") from None
     return ais
+
+
+def plain_sgtin(urn: str) -> tuple[str, str] | None:
+    """(GTIN-14, serial) of an SGTIN URN that needs no more checking than one pattern (digits
+    where digits go, a serial of unescaped AI (21) characters); None for any other URN, which
+    :func:`ais_from_epc_urn` checks field by field.
+
+    >>> plain_sgtin("urn:epc:id:sgtin:0614141.107346.2017")
+    ('10614141073464', '2017')
+    """
+    plain = _PLAIN_SGTIN.fullmatch(urn)
+    if plain is None or len(plain[1]) + len(plain[2]) != 13:
+        return None
+    return _sgtin_gtin(plain[1], plain[2]), plain[3]
 
 
 def epc_urn_from_ais(ais: _Pairs, *, company_prefix_length: int) -> str:

@@ -27,8 +27,9 @@ from typing import Any
 
 from trace.domain.epcis import vocabulary
 from trace.domain.epcis.canonical_values import canonical_number, canonical_time, canonical_value
+from trace.domain.epcis.identifiers import parse_identifier
 from trace.domain.epcis.jsonld import prefixes, qualified_name
-from trace.errors import InvalidInput
+from trace.errors import IdentifierError, InvalidInput
 
 __all__ = ["HASH_ID_VERSION", "canonical_bytes", "event_hash_id", "prehash_string"]
 
@@ -140,7 +141,23 @@ def _plain(field: str, value: Any, bound: _Prefixes) -> str:
 
 
 def _epcs(field: str, values: Any, bound: _Prefixes) -> str:
-    return _group(field, (_pair("epc", canonical_value(epc, bound)) for epc in _list(values)))
+    # Most of an event: its EPCs. Valid EPC URNs (already parsed and cached by the event's
+    # checks) take the short way to their Digital Link; anything else is canonical_value's.
+    urns_as_identifiers = "urn" not in bound
+    items = []
+    for epc in _list(values):
+        text = epc.strip() if isinstance(epc, str) else None
+        if text and urns_as_identifiers and text.startswith("urn:epc:"):
+            try:
+                items.append("epc=" + parse_identifier(text).as_digital_link())
+                continue
+            except IdentifierError:
+                pass
+        value = canonical_value(epc, bound)
+        if value:
+            items.append("epc=" + value)
+    items.sort()
+    return field + "".join(items) if items else ""
 
 
 def _quantities(field: str, elements: Any, bound: _Prefixes) -> str:

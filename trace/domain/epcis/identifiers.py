@@ -24,11 +24,11 @@ import functools
 from dataclasses import dataclass, field
 from typing import Literal
 
-from trace.domain.epcis.epc_urn import ais_from_epc_urn, epc_urn_from_ais
+from trace.domain.epcis.epc_urn import ais_from_epc_urn, epc_urn_from_ais, plain_sgtin
 from trace.domain.epcis.schema import is_uri
 from trace.errors import IdentifierError
 from trace.identifiers import DigitalLink
-from trace.identifiers.application_identifiers import PRIMARY_KEYS
+from trace.identifiers.application_identifiers import PRIMARY_KEYS, application_identifier
 from trace.identifiers.digital_link import path_uri
 from trace.identifiers.element_string import fnc1_element_string
 
@@ -67,7 +67,7 @@ class EpcisIdentifier:
 
     def __post_init__(self) -> None:
         # Capture asks for the key of every identifier several times: computed once.
-        object.__setattr__(self, "key", fnc1_element_string(self.ais)[1:] if self.ais else self.uri)
+        object.__setattr__(self, "key", _element_string_key(self.ais) if self.ais else self.uri)
 
     @property
     def is_gs1(self) -> bool:
@@ -93,6 +93,20 @@ class EpcisIdentifier:
         if not self.ais:
             raise IdentifierError(f"no EPC URI for {self.uri!r}: it is not a GS1 identifier")
         return epc_urn_from_ais(self.ais, company_prefix_length=company_prefix_length)
+
+
+# Primary keys of predefined length: no FNC1 separates them from a qualifier that follows.
+_PREDEFINED_LENGTH_KEYS = frozenset(ai for ai in PRIMARY_KEYS if not application_identifier(ai).fnc1_required)
+
+
+def _element_string_key(ais: tuple[tuple[str, str], ...]) -> str:
+    """``fnc1_element_string(ais)`` without its leading FNC1; the one- and two-AI keys nearly
+    every event names (an SGTIN: GTIN then serial) are joined directly."""
+    if len(ais) == 1:
+        return ais[0][0] + ais[0][1]
+    if len(ais) == 2 and ais[0][0] in _PREDEFINED_LENGTH_KEYS:
+        return ais[0][0] + ais[0][1] + ais[1][0] + ais[1][1]
+    return fnc1_element_string(ais)[1:]
 
 
 # The AIs of a valid Digital Link path: a primary key alone (its AI) or with one of its
@@ -123,6 +137,9 @@ def parse_identifier(uri: str) -> EpcisIdentifier:
     - any other absolute URI is private; anything else is rejected.
     """
     if uri.startswith("urn:epc:"):
+        sgtin = plain_sgtin(uri)  # most identifiers: one pattern, no field-by-field checks
+        if sgtin is not None:
+            return _sgtin(uri, *sgtin)
         return EpcisIdentifier(uri, "epc", ais_from_epc_urn(uri))
     if uri.startswith(("https://", "http://")):
         try:
@@ -135,6 +152,22 @@ def parse_identifier(uri: str) -> EpcisIdentifier:
     if not is_uri(uri):
         raise IdentifierError(f"invalid identifier {uri!r}: expected an absolute URI")
     return EpcisIdentifier(uri, "private", ())
+
+
+def _sgtin(uri: str, gtin: str, serial: str) -> EpcisIdentifier:
+    """The identifier of a checked SGTIN, its canonical Digital Link written at once (``01/…/21/…``
+    is a valid path; the serial only needs escaping when it holds more than letters and digits)."""
+    # Every field set here as __init__/__post_init__ would (key: AI 01 has a predefined
+    # length, no FNC1 follows it): the one identifier built a thousand times per document.
+    identifier = object.__new__(EpcisIdentifier)
+    setattr_ = object.__setattr__
+    setattr_(identifier, "uri", uri)
+    setattr_(identifier, "kind", "epc")
+    setattr_(identifier, "ais", (("01", gtin), ("21", serial)))
+    setattr_(identifier, "key", f"01{gtin}21{serial}")
+    plain = serial.isalnum() and serial.isascii()
+    setattr_(identifier, "_link", f"{CANONICAL_STEM}/01/{gtin}/21/{serial}" if plain else None)
+    return identifier
 
 
 def _constrained(link: DigitalLink) -> tuple[tuple[str, str], ...]:
