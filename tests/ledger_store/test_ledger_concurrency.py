@@ -27,25 +27,34 @@ from support.factories import seeded_catalog
 WRITERS = 4
 PER_WRITER = 2_500
 TOTAL = WRITERS * PER_WRITER
+ROUNDS = 100
 
 
 def writer_entry(writer: int, number: int) -> bytes:
     return f"tracemark-test/concurrent/v1\nwriter={writer}\nnumber={number}\n".encode()
 
 
-def write(url: str, writer: int, start: multiprocessing.synchronize.Barrier, results: multiprocessing.Queue) -> None:
-    """One writer process: its own engine, batches of 1 to 50 entries, a non-waiting
-    sequencing attempt after each commit (what codegen/mint_job.py does)."""
+def write(url: str, writer: int, start: multiprocessing.synchronize.Barrier,
+          round_start: multiprocessing.synchronize.Barrier, results: multiprocessing.Queue) -> None:
+    """One writer process: its own engine, ROUNDS batches of random sizes (1 entry or more),
+    a non-waiting sequencing attempt after each commit (what codegen/mint_job.py does).
+
+    The writers start each round together (``round_start``), so their transactions overlap
+    even when a loaded machine would otherwise run one writer's whole share before the next
+    one is scheduled; within a round they race freely.
+    """
     try:
         db = Database.from_url(url)
         rng = random.Random(writer)
+        cuts = [0, *sorted(rng.sample(range(1, PER_WRITER), ROUNDS - 1)), PER_WRITER]
         with db.reading() as session:
             brand = brand_by_slug(session, BRAND).id
         start.wait(timeout=120)
         began = time.perf_counter()
         number = sequenced = transactions = 0
-        while number < PER_WRITER:
-            batch = min(rng.randint(1, 50), PER_WRITER - number)
+        for low, high in zip(cuts, cuts[1:]):
+            round_start.wait(timeout=120)
+            batch = high - low
             with db.transaction() as session:
                 ledger.record(session, brand, [NewEntry(kind="note", ref=f"w{writer}:{n}", entry=writer_entry(writer, n))
                                                for n in range(number, number + batch)])
@@ -81,11 +90,12 @@ def test_four_writer_processes_record_10000_entries_without_gap_or_duplicate(run
     seeded_catalog(runtime)
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(WRITERS + 1)
+    round_start = context.Barrier(WRITERS)
     writers_done = context.Event()
     results = context.Queue()
     published = context.Queue()
     began = time.perf_counter()
-    processes = [context.Process(target=write, args=(database_url, w, start, results), name=f"writer-{w}")
+    processes = [context.Process(target=write, args=(database_url, w, start, round_start, results), name=f"writer-{w}")
                  for w in range(WRITERS)]
     publisher = context.Process(target=publish, args=(database_url, str(tmp_path / "keys"), start, writers_done,
                                                       published), name="publisher")
@@ -121,7 +131,7 @@ def test_four_writer_processes_record_10000_entries_without_gap_or_duplicate(run
         mine = [int(row[3].split(":")[1]) for row in leaves if row[3].startswith(f"w{w}:")]
         assert mine == list(range(PER_WRITER))
     # The test proves something only if the writers overlapped: one after the other would give
-    # WRITERS - 1 switches of writer along the leaves.
+    # WRITERS - 1 switches of writer along the leaves (the rounds make about 3 per round).
     owners = [row[3].split(":")[0] for row in leaves]
     switches = sum(a != b for a, b in zip(owners, owners[1:]))
     assert switches >= 20, f"writers hardly overlapped ({switches} switches): the test proved nothing"
