@@ -29,11 +29,13 @@ def test_admin_creates_previews_starts_and_follows_a_recall(browser, console, da
     page.fill("#lots", cat.lot)
     page.fill("#reason", "seal defect")
     page.fill("#reference", "RC-7")
-    page.click("button[value=preview]")
+    with page.expect_navigation():
+        page.click("button[value=preview]")
     assert page.locator("[data-preview-total]").inner_text() == "7"  # 6 items and their case
     assert DC in page.locator("#preview").inner_text()
     shot(page, "recall-preview", database_url)
-    page.click("[data-start]")
+    with page.expect_navigation():
+        page.click("[data-start]")
     assert "/console/recalls/" in page.url
     assert page.locator("h1").inner_text().startswith("Recall RC-7")
     assert (page.locator("[data-recovered]").inner_text(), page.locator("[data-outstanding]").inner_text()) == ("0", "7")
@@ -55,15 +57,18 @@ def test_viewer_cannot_start_and_other_brand_sees_nothing(browser, console, data
     admin = sign_in(browser, base, "admin@acme.example")
     admin.goto(f"{base}/console/recalls/new")
     admin.fill("#gtin", cat.gtin), admin.fill("#lots", cat.lot), admin.fill("#reason", "seal defect")
-    admin.click("button[value=preview]")
-    admin.click("[data-start]")
+    with admin.expect_navigation():
+        admin.click("button[value=preview]")
+    with admin.expect_navigation():
+        admin.click("[data-start]")
     recall_url = admin.url
     admin.context.close()
 
     viewer = sign_in(browser, base, "viewer@acme.example")
     viewer.goto(f"{base}/console/recalls/new")
     viewer.fill("#gtin", cat.gtin), viewer.fill("#lots", cat.lot)
-    viewer.click("button[value=preview]")
+    with viewer.expect_navigation():
+        viewer.click("button[value=preview]")
     assert viewer.locator("[data-preview-total]").inner_text() == "7"
     assert viewer.locator("[data-start]").count() == 0
     csrf = viewer.locator("input[name=csrf]").first.get_attribute("value")

@@ -22,6 +22,13 @@ def supply(console, runtime):
     return base, cat, serials, seed_supply(runtime, cat)
 
 
+def submit_preview(page) -> None:
+    """Post the form for a preview and wait for the answer page (reading the old page's
+    tables in between would find none)."""
+    with page.expect_navigation():
+        page.click("button[value=preview]")
+
+
 def preview_counts(page) -> tuple[str, dict[str, str], dict[str, str]]:
     status = {r.get_attribute("data-status"): r.get_attribute("data-count")
               for r in page.locator("#preview-status tr[data-status]").all()}
@@ -42,24 +49,25 @@ def test_recall_by_line_window_and_by_supplier_lot(browser, supply, runtime, dat
     page.fill("#line", "line-2")
     page.fill("#produced_from", "2026-11-02")
     page.fill("#produced_to", "2026-11-04")
-    page.click("button[value=preview]")
+    submit_preview(page)
     # Lot L2 only (the seeded lot of line-1 was made on 1 November): shipped, sold, never scanned.
     assert preview_counts(page) == ("3", counts(in_transit=1, sold=1, in_warehouse=1), {DC: "1", SHOP: "1", "": "1"})
     page.fill("#produced_to", "2026-11-02")
-    page.click("button[value=preview]")
+    submit_preview(page)
     assert preview_counts(page) == ("0", counts(), {})  # nothing made on line-2 by 2 November
 
     page.goto(f"{base}/console/recalls/new")
     page.fill("#material_lots", SUPPLIER_LOT)
     page.fill("#reason", "supplier lot S1 contaminated")
     page.fill("#reference", "RC-S1")
-    page.click("button[value=preview]")
+    submit_preview(page)
     # The seeded lot, made from S1: six items (three verified by consumers) and their case, at the DC.
     assert preview_counts(page) == ("7", counts(verified=3, in_warehouse=4), {DC: "7"})
     assert page.locator("#material_lots").input_value() == SUPPLIER_LOT
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "recall-supplier-lot-preview", database_url)
-    page.click("[data-start]")
+    with page.expect_navigation():
+        page.click("[data-start]")
     assert page.locator("h1").inner_text().startswith("Recall RC-S1")
     assert page.locator("[data-total]").inner_text() == "7"
     started = recall.list_recalls(runtime.db, "acme")
@@ -80,7 +88,7 @@ def test_recall_from_a_csv_upload_and_a_bad_csv(browser, supply, runtime, databa
     page.goto(f"{base}/console/recalls/new")
     page.fill("#reason", "mislabelled")
     page.set_input_files("#csv_file", files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": bad}])
-    page.click("button[value=preview]")
+    submit_preview(page)
     with pytest.raises(IdentifierError) as problem:
         identifier("not-a-code")
     assert page.locator("[role=alert]").inner_text() == (
@@ -90,7 +98,7 @@ def test_recall_from_a_csv_upload_and_a_bad_csv(browser, supply, runtime, databa
     shot(page, "recall-bad-csv", database_url)
 
     page.set_input_files("#csv_file", files=[{"name": "units.csv", "mimeType": "text/csv", "buffer": good}])
-    page.click("button[value=preview]")
+    submit_preview(page)
     assert preview_counts(page) == ("2", counts(in_transit=1, sold=1), {DC: "1", SHOP: "1"})
     assert page.locator("#imported").inner_text() == "2 identifiers imported from units.csv are part of this recall."
 
@@ -101,7 +109,9 @@ def test_recall_from_a_csv_upload_and_a_bad_csv(browser, supply, runtime, databa
     assert refused.status == 400 and "line 4: invalid identifier &#39;not-a-code&#39;" in refused.text()
     assert recall.list_recalls(runtime.db, "acme") == []
 
-    page.click("[data-start]")  # the previewed identifiers travel with the form; no file chosen again
+    with page.expect_navigation():
+
+        page.click("[data-start]")  # the previewed identifiers travel with the form; no file chosen again
     assert page.locator("[data-total]").inner_text() == "2"
     started = recall.list_recalls(runtime.db, "acme")
     assert [r.criteria["identifiers"] for r in started] == [
@@ -117,7 +127,7 @@ def test_viewer_previews_a_csv_but_cannot_start(browser, supply, runtime) -> Non
     viewer = sign_in(browser, base, "viewer@acme.example")
     viewer.goto(f"{base}/console/recalls/new")
     viewer.set_input_files("#csv_file", files=[csv_file])
-    viewer.click("button[value=preview]")
+    submit_preview(viewer)
     assert preview_counts(viewer) == ("1", counts(in_transit=1), {DC: "1"})
     assert viewer.locator("[data-start]").count() == 0
     csrf = viewer.locator("input[name=csrf]").first.get_attribute("value")

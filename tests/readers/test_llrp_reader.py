@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import struct
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -122,10 +123,13 @@ def test_a_refused_rospec_is_a_reader_error_with_the_readers_words() -> None:
 
 
 def test_no_reader_listening() -> None:
-    peer = LlrpPeer()
-    peer._listener.close()  # nothing listens on the port any more
-    with pytest.raises(ReaderError, match=f"cannot connect to LLRP reader 127.0.0.1:{peer.port}"):
-        list(scans_from_llrp("127.0.0.1", peer.port))
+    # A port bound but never listened on refuses connections, and stays ours for the test
+    # (a closed listener's port may be taken by another process on a busy machine).
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        port = holder.getsockname()[1]
+        with pytest.raises(ReaderError, match=f"cannot connect to LLRP reader 127.0.0.1:{port}"):
+            list(scans_from_llrp("127.0.0.1", port))
 
 
 def test_an_rfid_portal_posts_the_exact_event(tmp_path: Path, receiver: EpcisReceiver) -> None:
