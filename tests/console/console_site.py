@@ -60,7 +60,8 @@ def sign_in(browser, base: str, email: str, *, brand: str = "acme", password: st
     page.fill("#brand", brand)
     page.fill("#email", email)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    with page.expect_navigation():  # the session cookie is set by the answer to this post
+        page.click("button[type=submit]")
     return page
 
 
