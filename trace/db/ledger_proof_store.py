@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import URL, Engine, PoolProxiedConnection, text
 from sqlalchemy.orm import Session
 
-from trace.db.ledger_store import autocommit_read, is_postgres
+from trace.db.ledger_store import LOWEST_STORED_LEVEL, autocommit_read, hash_unstored, is_postgres, leaves_below
 from trace.ledger import ProofPlan, inclusion_proof_nodes, range_nodes, root_hash
 
 
@@ -46,11 +46,12 @@ _PREPARED = {
 # The whole inclusion proof in one statement, context row first (level -1): the head, the
 # entry and its leaf; the leaf's block, the 2^BLOCK_BITS leaves around it (one range scan,
 # pages the leaf's own lookup just read); the leaf's perfect siblings from level
-# BLOCK_BITS up to level $4 (exclusive; above it are UpperNodes); and the compact range
-# of the tree size $3 (default: the head's) below level $4, the right border whose nodes
-# make the ephemeral proof element and the root of an older tree. Siblings below
-# BLOCK_BITS are hashed from the block. Level 0 is ledger_leaf, the rest ledger_node.
-BLOCK_BITS = 4
+# BLOCK_BITS up to level $4 (exclusive; above it are UpperNodes); the compact range of the
+# tree size $3 (default: the head's) from level BLOCK_BITS up to level $4, and the leaves of
+# that tree's last, partial block (unless it is the leaf's): the right border whose nodes
+# make the ephemeral proof element and the root of an older tree. Nodes below BLOCK_BITS
+# are not stored (ledger_store.LOWEST_STORED_LEVEL): they are hashed from the blocks read.
+BLOCK_BITS = LOWEST_STORED_LEVEL
 _PREPARED["tracemark_proof_all"] = (
     "(text, text, bigint, int) AS WITH c AS (SELECT g.brand_id, g.size, g.root_hash, g.public_key, e.id AS entry_id, "
     "l.leaf_index, l.leaf_hash, e.entry, COALESCE($3, g.size) AS s FROM brand b JOIN ledger_log g ON g.brand_id = b.id "
@@ -58,15 +59,18 @@ _PREPARED["tracemark_proof_all"] = (
     "WHERE b.slug = $2), "
     f"w AS (SELECT k, (c.leaf_index >> k) # 1 AS ix FROM c, generate_series({BLOCK_BITS}, LEAST($4, 63) - 1) AS k "
     "WHERE c.leaf_index IS NOT NULL AND c.leaf_index < c.s AND (((c.leaf_index >> k) # 1) + 1) << k <= c.s "
-    "UNION SELECT k, (c.s >> k) - 1 FROM c, generate_series(0, LEAST($4, 63) - 1) AS k "
+    f"UNION SELECT k, (c.s >> k) - 1 FROM c, generate_series({BLOCK_BITS}, LEAST($4, 63) - 1) AS k "
     "WHERE c.entry_id IS NOT NULL AND c.s > 0 AND c.s <= c.size AND (1::bigint << k) <= c.s AND (c.s >> k) & 1 = 1) "
     "SELECT -1, c.leaf_index, c.leaf_hash, c.brand_id, c.size, c.root_hash, c.entry_id, c.entry, c.public_key FROM c "
     "UNION ALL SELECT 0, f.leaf_index, f.leaf_hash, NULL, NULL, NULL, NULL, NULL, NULL FROM c JOIN ledger_leaf f "
     f"ON f.brand_id = c.brand_id AND f.leaf_index >= (c.leaf_index >> {BLOCK_BITS}) << {BLOCK_BITS} "
     f"AND f.leaf_index < LEAST(((c.leaf_index >> {BLOCK_BITS}) + 1) << {BLOCK_BITS}, c.s) "
-    "UNION ALL SELECT w.k, w.ix, CASE WHEN w.k = 0 THEN (SELECT f.leaf_hash FROM ledger_leaf f "
-    "WHERE f.brand_id = c.brand_id AND f.leaf_index = w.ix) ELSE (SELECT n.hash FROM ledger_node n "
-    "WHERE n.brand_id = c.brand_id AND n.level = w.k AND n.node_index = w.ix) END, "
+    "UNION ALL SELECT 0, f.leaf_index, f.leaf_hash, NULL, NULL, NULL, NULL, NULL, NULL FROM c JOIN ledger_leaf f "
+    f"ON f.brand_id = c.brand_id AND f.leaf_index >= (c.s >> {BLOCK_BITS}) << {BLOCK_BITS} AND f.leaf_index < c.s "
+    f"WHERE c.leaf_index IS NOT NULL AND c.s <= c.size AND c.s % {1 << BLOCK_BITS} <> 0 "
+    f"AND c.leaf_index >> {BLOCK_BITS} <> c.s >> {BLOCK_BITS} "
+    "UNION ALL SELECT w.k, w.ix, (SELECT n.hash FROM ledger_node n "
+    "WHERE n.brand_id = c.brand_id AND n.level = w.k AND n.node_index = w.ix), "
     "NULL, NULL, NULL, NULL, NULL, NULL FROM w, c"
 )
 _PREPARED["tracemark_upper_nodes"] = (
@@ -225,25 +229,26 @@ def proof_context(session: Session, brand: str, ref: str) -> ProofContext | None
 
 def fetch_nodes_fast(session: Session, brand_id: int, addresses: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     """Like :func:`fetch_nodes`, in one statement through the driver (proof serving's hot path)."""
-    wanted = sorted(set(addresses))
-    if not wanted:
+    wanted_leaves, stored, unstored = leaves_below(set(addresses))
+    leaves = sorted(wanted_leaves)
+    inner = sorted(stored)
+    if not leaves and not inner:
         return {}
-    leaves = [index for level, index in wanted if level == 0]
-    inner = [(level, index) for level, index in wanted if level > 0]
     if is_postgres(session):
         rows = _execute_prepared(session, "tracemark_proof_nodes",
                                  (brand_id, leaves, [lv for lv, _ in inner], [ix for _, ix in inner]))
-        return {(level, index): bytes(digest) for level, index, digest in rows}
     else:
         # One indexed point lookup per wanted node (a row-value IN list is not index-driven in SQLite).
         lookups = ["SELECT 0, leaf_index, leaf_hash FROM ledger_leaf WHERE brand_id = ? AND leaf_index = ?"] * len(leaves)
         lookups += ["SELECT level, node_index, hash FROM ledger_node WHERE brand_id = ? AND level = ? AND node_index = ?"] * len(inner)
-        sql = " UNION ALL ".join(lookups)
         params = (*[v for index in leaves for v in (brand_id, index)],
                   *[v for level, index in inner for v in (brand_id, level, index)])
-    cursor = session.connection().connection.driver_connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        return {(level, index): bytes(digest) for level, index, digest in cursor.fetchall()}
-    finally:
-        cursor.close()
+        cursor = session.connection().connection.driver_connection.cursor()
+        try:
+            cursor.execute(" UNION ALL ".join(lookups), params)
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+    found = {(level, index): bytes(digest) for level, index, digest in rows}
+    hash_unstored(found, unstored)
+    return found
