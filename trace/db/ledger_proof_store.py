@@ -6,13 +6,14 @@ Split from trace/db/ledger_store.py (the append path) so each module holds one i
 from __future__ import annotations
 
 from collections.abc import Iterable
+from hashlib import sha256
 from dataclasses import dataclass
 
-from sqlalchemy import URL, Engine, PoolProxiedConnection, text
+from sqlalchemy import Engine, PoolProxiedConnection, text
 from sqlalchemy.orm import Session
 
 from trace.db.ledger_store import LOWEST_STORED_LEVEL, autocommit_read, hash_unstored, is_postgres, leaves_below
-from trace.ledger import ProofPlan, inclusion_proof_nodes, range_nodes, root_hash
+from trace.ledger import ProofPlan, hash_border, inclusion_proof_nodes, range_nodes, root_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,18 +107,29 @@ class UpperNodes:
         return cls(ledger, level, {(lv, index): bytes(digest) for lv, index, digest in rows})
 
 
-_UPPER: dict[tuple[URL, str], UpperNodes] = {}
-"""Upper nodes by (database URL, brand slug) as proofs are asked for them."""
+_UPPER: dict[tuple[Engine, str], UpperNodes] = {}
+"""Upper nodes by (engine, brand slug) as proofs are asked for them (the engine itself:
+hashing its URL cost more than the rest of a lookup)."""
 
 
-def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None
-                 ) -> tuple[ProofContext | None, dict[tuple[int, int], bytes], ProofPlan | None]:
+@dataclass(frozen=True, slots=True)
+class ProofBundle:
+    """What :func:`proof_bundle` read: the context, and either the proof itself (at the
+    head's size, the common case) or the stored nodes and the plan to assemble it from;
+    plan and proof are None when the context cannot be proven (the caller reports why)."""
+
+    context: ProofContext | None
+    nodes: dict[tuple[int, int], bytes]
+    plan: ProofPlan | None = None
+    proof: list[bytes] | None = None
+
+
+def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None) -> ProofBundle:
     """PostgreSQL, one round trip (once the ledger's upper nodes are kept here): the
-    proof context of ``ref`` and every stored node its inclusion proof at ``size``
-    (default: the head's size) needs, by (level, index), and the proof's plan (None when
-    the context cannot be proven: the caller reports why). ``engine`` should not ping on
-    checkout (:attr:`Database.unpinged`)."""
-    slot = (engine.url, brand)
+    proof context of ``ref`` and its inclusion proof at ``size`` (default: the head's
+    size), or every stored node it needs. ``engine`` should not ping on checkout
+    (:attr:`Database.unpinged`)."""
+    slot = (engine, brand)
     upper = _UPPER.get(slot)
     rows = autocommit_read(engine, lambda connection: _run_prepared(
         connection, "tracemark_proof_all", (ref, brand, size, 64 if upper is None else upper.level)))
@@ -133,13 +145,17 @@ def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None
         elif digest is not None:
             nodes[(level, index)] = bytes(digest)
     if context is None or context.leaf_index is None:
-        return context, nodes, None
+        return ProofBundle(context, nodes)
     tree_size = context.tree_size if size is None else size
     if not 0 <= context.leaf_index < tree_size <= context.tree_size:
-        return context, nodes, None  # the caller reports the bad size
+        return ProofBundle(context, nodes)  # the caller reports the bad size
     if upper is None or upper.ledger != ledger:
         # The first proof of this ledger here, or the slug names another ledger now.
         upper = _UPPER[slot] = UpperNodes.load(engine, ledger, context.tree_size)
+    if tree_size == context.tree_size:
+        proof = _direct_proof(context.leaf_index, tree_size, nodes, upper)
+        if proof is not None:
+            return ProofBundle(context, nodes, proof=proof)
     plan = inclusion_proof_nodes(context.leaf_index, tree_size)
     wanted = plan.nodes
     if tree_size != context.tree_size:
@@ -167,7 +183,55 @@ def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None
                 kept[(level, index)] = digest
         if len(kept) > UpperNodes.LIMIT:
             _UPPER.pop(slot, None)
-    return context, nodes, plan
+    return ProofBundle(context, nodes, plan)
+
+
+def _direct_proof(index: int, size: int, nodes: dict[tuple[int, int], bytes], upper: UpperNodes) -> list[bytes] | None:
+    """The inclusion proof of leaf ``index`` at ``size`` from the nodes read and kept, or
+    None if one is missing (the caller then plans the proof and fetches what is missing).
+
+    The hot path of proof serving, so no plan: walking up from the leaf, each level adds
+    the sibling of the path's node, if it has one — the left one, a perfect node; the
+    right one, perfect, or ephemeral (the rest of the tree, hashed from its compact range)
+    when it reaches the tree's end; the last node of a level has none and moves up as is
+    (RFC 9162 §2.1.3.1, PATH, read bottom-up). Nodes below BLOCK_BITS are hashed from the
+    leaves read, the others are read or kept (``upper``).
+    """
+    kept = upper.nodes
+    kept_from = upper.level
+    get = nodes.get
+
+    def node(level: int, i: int) -> bytes | None:
+        if level == 0 or BLOCK_BITS <= level < kept_from:
+            return get((level, i))
+        if level >= kept_from:
+            return kept.get((level, i)) or get((level, i))
+        row = [get((0, j)) for j in range(i << level, (i + 1) << level)]
+        if None in row:
+            return None
+        prefix = b"\x01"
+        while len(row) > 1:
+            row = [sha256(prefix + row[j] + row[j + 1]).digest() for j in range(0, len(row), 2)]
+        return row[0]
+
+    proof = []
+    level, i, last = 0, index, size - 1
+    while last:
+        if i & 1:
+            digest = node(level, i - 1)
+        elif i == last:
+            digest = b""  # no sibling at this level
+        elif (i + 2) << level <= size:
+            digest = node(level, i + 1)
+        else:
+            border = [node(a.level, a.index) for a in range_nodes((i + 1) << level, size)]
+            digest = None if None in border else hash_border(border)  # type: ignore[arg-type]
+        if digest is None:
+            return None
+        if digest:
+            proof.append(digest)
+        level, i, last = level + 1, i >> 1, last >> 1
+    return proof
 
 
 def _from_block(address: tuple[int, int], nodes: dict[tuple[int, int], bytes]) -> bytes | None:
