@@ -36,9 +36,10 @@ def note_bytes(number: int) -> bytes:
     return f"tracemark-test/note/v1\nnumber={number}\n".encode()
 
 
-def perfect_nodes(size: int) -> int:
-    """Stored nodes above the leaves of a tree of ``size``: sum over levels >= 1 of floor(size / 2^level)."""
-    return sum(size >> level for level in range(1, size.bit_length() + 1))
+def stored_nodes(size: int) -> int:
+    """Nodes stored for a tree of ``size`` (levels >= 4; the lower ones are hashed again from
+    the leaves): sum over levels >= 4 of floor(size / 2^level)."""
+    return sum(size >> level for level in range(4, size.bit_length() + 1))
 
 
 def brand_id(db: Database, slug: str = BRAND) -> int:

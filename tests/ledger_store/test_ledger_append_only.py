@@ -18,7 +18,7 @@ from ledger_scenarios import HISTORY_TABLES, build_ledger
 TARGETS = {
     "ledger_entry": ("entry = :junk", "id = 5"),
     "ledger_leaf": ("leaf_hash = :junk", "leaf_index = 4"),
-    "ledger_node": ("hash = :junk", "level = 2 AND node_index = 1"),
+    "ledger_node": ("hash = :junk", "level = 4 AND node_index = 0"),
     "ledger_checkpoint": ("root_hash = :junk", "id = 2"),
     "mint_job": ("kid = 'forged'", "id = 1"),
 }
@@ -51,7 +51,7 @@ def test_update_and_delete_are_refused_by_the_database(runtime, table: str) -> N
     build_ledger(runtime)
     db = runtime.db
     before = _rows(db, table)
-    assert len(before) == {"ledger_entry": 23, "ledger_leaf": 23, "ledger_node": 19, "ledger_checkpoint": 3,
+    assert len(before) == {"ledger_entry": 23, "ledger_leaf": 23, "ledger_node": 1, "ledger_checkpoint": 3,
                            "mint_job": 1}[table]
     change, row = TARGETS[table]
     statements = {

@@ -21,7 +21,7 @@ from trace.ledger import hash_leaf, root_hash
 from trace.services import ledger
 from trace.services.ledger_audit import audit
 from trace.services.lookups import brand_by_slug
-from ledger_scenarios import BRAND, PASSPHRASE, perfect_nodes
+from ledger_scenarios import BRAND, PASSPHRASE, stored_nodes
 from support.factories import seeded_catalog
 
 WRITERS = 4
@@ -145,7 +145,7 @@ def test_four_writer_processes_record_10000_entries_without_gap_or_duplicate(run
     # consecutive checkpoints consistent and recomputes each one's root).
     report = audit(runtime.db, BRAND)
     assert (report.leaves, report.nodes, report.pending, report.root_hash) == (
-        TOTAL, perfect_nodes(TOTAL), 0, root_hash(leaf_hashes))
+        TOTAL, stored_nodes(TOTAL), 0, root_hash(leaf_hashes))
     assert report.checkpoints == len(set(sizes) | {TOTAL})
     with runtime.db.engine.connect() as conn:
         stored = conn.execute(text("SELECT size, root_hash FROM ledger_checkpoint ORDER BY id")).tuples().all()

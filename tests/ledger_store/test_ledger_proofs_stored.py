@@ -94,6 +94,24 @@ def test_proofs_stay_right_as_the_tree_grows_after_upper_nodes_were_kept(runtime
     assert checked == sum(len(range(0, size, 7)) + 1 for size in (SIZE, 511, 512, 2 * SIZE))
 
 
+def test_proof_of_every_leaf_at_every_head_size_while_the_tree_grows_one_leaf_at_a_time(runtime) -> None:
+    """At the head's size PostgreSQL builds the proof straight from the rows it read (no
+    plan): every head from 1 to 70 leaves — partial and full 16-leaf blocks, powers of two,
+    nodes completed after the upper ones were kept — gives the reference proof."""
+    seeded_catalog(runtime)
+    brand = brand_id(runtime.db)
+    proven = 0
+    for size in range(1, 71):
+        record_notes(runtime.db, brand, [size - 1])
+        assert ledger.sequence(runtime.db, BRAND) == 1
+        for index in range(size):
+            proof = ledger.inclusion(runtime.db, BRAND, f"note:{index}")
+            assert (proof.leaf_index, proof.tree_size, proof.root_hash) == (index, size, root_hash(LEAF_HASHES[:size]))
+            assert list(proof.proof) == inclusion_proof(LEAF_HASHES[:size], index)
+            proven += 1
+    assert proven == 70 * 71 // 2
+
+
 def test_inclusion_defaults_to_the_current_tree(runtime, stored: dict[int, str]) -> None:
     proof = ledger.inclusion(runtime.db, BRAND, "note:150")
     assert (proof.leaf_index, proof.tree_size, proof.root_hash) == (150, SIZE, root_hash(LEAF_HASHES))

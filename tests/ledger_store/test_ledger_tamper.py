@@ -2,8 +2,8 @@
 which names the first bad row.
 
 The valid case: mint job 1 (leaf 0, entry id 1), then ``note:1`` … ``note:22`` (leaf n,
-entry id n + 1), checkpoints 1, 2, 3 at sizes 5, 13 and 23, so stored nodes exist on
-levels 1 to 4. Each negative case is one named change of that ledger, made the only way
+entry id n + 1), checkpoints 1, 2, 3 at sizes 5, 13 and 23, so one node is stored: level
+4, index 0 (nodes are stored from level 4 up; the audit still recomputes levels 1 to 3). Each negative case is one named change of that ledger, made the only way
 left (triggers bypassed, as a superuser could), with the exact row and problem the audit
 must report, through the service and through the CLI.
 """
@@ -21,7 +21,7 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from trace.db.models import LedgerEntry, MintJob
-from trace.ledger import EMPTY_ROOT, hash_leaf, open_note, root_hash
+from trace.ledger import EMPTY_ROOT, hash_leaf, open_note, perfect_levels, root_hash
 from trace.services import brands, ledger
 from trace.services.ledger_audit import AuditFailure, audit
 from ledger_scenarios import (
@@ -32,7 +32,7 @@ from ledger_scenarios import (
     cli_env,  # noqa: F401 (fixture)
     flip,
     note_bytes,
-    perfect_nodes,
+    stored_nodes,
     record_notes,
     run_cli,
     tampering,
@@ -48,23 +48,33 @@ def test_untampered_ledger_audits_clean_with_exact_counts(runtime, cli_env: Path
     built = build_ledger(runtime, SIZES)
     assert built.brand_id == 1
     report = audit(runtime.db, BRAND)
-    assert perfect_nodes(23) == 11 + 5 + 2 + 1
+    assert stored_nodes(23) == 1
     assert (report.brand, report.leaves, report.nodes, report.checkpoints, report.entries_rebuilt, report.pending) == (
-        BRAND, 23, perfect_nodes(23), 3, 1, 0)
+        BRAND, 23, stored_nodes(23), 3, 1, 0)
     assert report.root_hash == root_hash(built.leaf_hashes)
     code, out, err = run_cli(capsys, "ledger", "audit", "--brand", BRAND)
     assert (code, out) == (0, "")
     root = base64.b64encode(root_hash(built.leaf_hashes)).decode()
-    prefix = (f"ledger {BRAND}: ok — 23 leaves, 19 nodes, 3 checkpoints, 1 entries rebuilt from their records, "
+    prefix = (f"ledger {BRAND}: ok — 23 leaves, 1 nodes, 3 checkpoints, 1 entries rebuilt from their records, "
               f"0 pending, root {root} (")
     assert err.startswith(prefix) and err.endswith(" s)\n") and err.count("\n") == 1, err
+
+
+def test_lower_nodes_left_by_an_older_sequencer_are_checked_not_required(runtime) -> None:
+    """Ledgers sequenced before nodes were stored from level 4 up keep their level 1 to 3
+    rows (append-only): the audit accepts them as long as each level is a right prefix."""
+    built = build_ledger(runtime, SIZES)
+    _legacy_nodes(built, 13)
+    report = audit(runtime.db, BRAND)
+    assert (report.leaves, report.nodes, report.pending) == (23, 1 + 6 + 3 + 1, 0)
+    assert report.root_hash == root_hash(built.leaf_hashes)
 
 
 def test_entries_recorded_but_not_sequenced_are_pending_not_a_failure(runtime) -> None:
     built = build_ledger(runtime, SIZES)
     record_notes(runtime.db, built.brand_id, [23, 24])
     report = audit(runtime.db, BRAND)
-    assert (report.leaves, report.nodes, report.pending) == (23, 19, 2)
+    assert (report.leaves, report.nodes, report.pending) == (23, 1, 2)
     assert report.root_hash == root_hash(built.leaf_hashes)
 
 
@@ -180,10 +190,47 @@ def entry_backdated(built: BuiltLedger) -> None:
 
 
 def node_deleted(built: BuiltLedger) -> None:
-    _execute(built, ("ledger_node",), ("DELETE FROM ledger_node WHERE level = 1 AND node_index = 3", {}))
+    _execute(built, ("ledger_node",), ("DELETE FROM ledger_node WHERE level = 4 AND node_index = 0", {}))
 
 
 def node_added(built: BuiltLedger) -> None:
+    # Level 4, index 1 would cover leaves 16 to 31: not a perfect node of a tree of 23.
+    _execute(built, ("ledger_node",), ("INSERT INTO ledger_node (brand_id, level, node_index, hash) "
+                                       "VALUES (:b, 4, 1, :h)", {"b": built.brand_id, "h": bytes(32)}))
+
+
+def _add_node(level: int, index: int, *, flipped: bool = False) -> Callable[[BuiltLedger], None]:
+    """A node row below level 4, as a ledger sequenced before nodes were stored from level 4 has."""
+    def change(built: BuiltLedger) -> None:
+        digest = perfect_levels(built.leaf_hashes)[level][index]
+        _execute(built, ("ledger_node",), ("INSERT INTO ledger_node (brand_id, level, node_index, hash) "
+                                           "VALUES (:b, :l, :i, :h)",
+                                           {"b": built.brand_id, "l": level, "i": index,
+                                            "h": flip(digest, 31) if flipped else digest}))
+    change.__name__ = f"node_{level}_{index}_{'wrong' if flipped else 'right'}_added"
+    return change
+
+
+def _legacy_nodes(built: BuiltLedger, size: int = 23) -> None:
+    """The lower rows an older sequencer wrote for the first ``size`` leaves: levels 1 to 3."""
+    levels = perfect_levels(built.leaf_hashes[:size])
+    _execute(built, ("ledger_node",), *[("INSERT INTO ledger_node (brand_id, level, node_index, hash) "
+                                         "VALUES (:b, :l, :i, :h)", {"b": built.brand_id, "l": level, "i": index, "h": h})
+                                        for level in (1, 2, 3) for index, h in enumerate(levels[level])])
+
+
+def legacy_node_byte(built: BuiltLedger) -> None:
+    _legacy_nodes(built, 13)
+    _node_byte(2, 1)(built)
+
+
+def legacy_node_deleted(built: BuiltLedger) -> None:
+    _legacy_nodes(built, 13)
+    _execute(built, ("ledger_node",), ("DELETE FROM ledger_node WHERE level = 1 AND node_index = 3", {}))
+
+
+def legacy_node_added(built: BuiltLedger) -> None:
+    _legacy_nodes(built)
     # Level 1, index 11 would cover leaves 22 and 23: not a perfect node of a tree of 23.
     _execute(built, ("ledger_node",), ("INSERT INTO ledger_node (brand_id, level, node_index, hash) "
                                        "VALUES (:b, 1, 11, :h)", {"b": built.brand_id, "h": bytes(32)}))
@@ -240,9 +287,6 @@ CASES = [
     Case(commission_entry_byte, "ledger_leaf brand=acme leaf_index=0", "leaf hash does not match entry 1"),
     Case(entry_deleted, "ledger_leaf brand=acme leaf_index=4", "leaf hash does not match entry 5"),
     Case(leaf_hash_byte, "ledger_leaf brand=acme leaf_index=9", "leaf hash does not match entry 10"),
-    Case(_node_byte(1, 6), "ledger_node brand_id=1 level=1 node_index=6", "stored hash differs from recomputation"),
-    Case(_node_byte(2, 1), "ledger_node brand_id=1 level=2 node_index=1", "stored hash differs from recomputation"),
-    Case(_node_byte(3, 1), "ledger_node brand_id=1 level=3 node_index=1", "stored hash differs from recomputation"),
     Case(_node_byte(4, 0), "ledger_node brand_id=1 level=4 node_index=0", "stored hash differs from recomputation"),
     Case(checkpoint_signature_byte, "ledger_checkpoint id=2", SIGNATURE_FAILS),
     Case(checkpoint_body_byte, "ledger_checkpoint id=2", SIGNATURE_FAILS),
@@ -251,8 +295,16 @@ CASES = [
     Case(unit_serial_of_mint_job, "ledger_entry id=1 (commission:1)", "does not match the stored record it describes"),
     Case(mint_job_time, "ledger_entry id=1 (commission:1)", "does not match the stored record it describes"),
     Case(leaf_deleted, "ledger_leaf brand=acme leaf_index=10", "expected leaf 9: a leaf is missing or out of order"),
-    Case(node_deleted, "ledger_node brand_id=1 level=1 node_index=3", "is missing"),
-    Case(node_added, "ledger_node brand_id=1 level=1 node_index=11", "is not part of the tree"),
+    Case(node_deleted, "ledger_node brand_id=1 level=4 node_index=0", "is missing"),
+    Case(node_added, "ledger_node brand_id=1 level=4 node_index=1", "is not part of the tree"),
+    Case(_add_node(1, 0, flipped=True), "ledger_node brand_id=1 level=1 node_index=0",
+         "stored hash differs from recomputation"),
+    Case(_add_node(3, 0, flipped=True), "ledger_node brand_id=1 level=3 node_index=0",
+         "stored hash differs from recomputation"),
+    Case(_add_node(2, 3), "ledger_node brand_id=1 level=2 node_index=0", "is missing"),
+    Case(legacy_node_byte, "ledger_node brand_id=1 level=2 node_index=1", "stored hash differs from recomputation"),
+    Case(legacy_node_deleted, "ledger_node brand_id=1 level=1 node_index=3", "is missing"),
+    Case(legacy_node_added, "ledger_node brand_id=1 level=1 node_index=11", "is not part of the tree"),
     Case(leaf_entries_swapped, "ledger_leaf brand=acme leaf_index=6", "leaf hash does not match entry 8"),
     Case(leaves_reordered, "ledger_leaf brand=acme leaf_index=6",
          "names entry 8, but entry 7 comes next in recording order (missing, extra or reordered rows)"),
@@ -280,6 +332,7 @@ def test_audit_names_the_first_bad_row(runtime, cli_env: Path, capsys, case: Cas
 def test_tampering_helper_leaves_the_tables_protected(runtime) -> None:
     """The bypass is one transaction wide: afterwards the triggers refuse changes again."""
     built = build_ledger(runtime, SIZES)
+    _legacy_nodes(built)
     node_deleted(built)
     with pytest.raises(IntegrityError, match="ledger_node is append-only: DELETE refused"):
         with runtime.db.engine.begin() as conn:
@@ -324,7 +377,7 @@ def test_consistent_rewrite_passes_alone_but_fails_against_a_checkpoint_kept_out
     rewritten = [built.entries[0], *(forged_note_3(n) for n in range(1, 23))]
     report = audit(runtime.db, BRAND)  # internally consistent: the audit alone cannot tell
     assert (report.leaves, report.nodes, report.checkpoints, report.entries_rebuilt, report.pending) == (
-        23, perfect_nodes(23), 3, 1, 0)
+        23, stored_nodes(23), 3, 1, 0)
     assert report.root_hash == root_hash([hash_leaf(e) for e in rewritten])
     assert report.root_hash != root_hash(built.leaf_hashes)
     latest = ledger.latest_checkpoint(runtime.db, BRAND)
@@ -339,7 +392,7 @@ def test_consistent_rewrite_passes_alone_but_fails_against_a_checkpoint_kept_out
     code, out, err = run_cli(capsys, "ledger", "audit", "--brand", BRAND, "--from-checkpoint", str(cli_env / "kept.txt"))
     assert (code, out, err) == (1, "", "error: external checkpoint: root at size 13 differs from the recomputed tree\n")
     code, _, err = run_cli(capsys, "ledger", "audit", "--brand", BRAND)
-    assert code == 0 and err.startswith("ledger acme: ok — 23 leaves, 19 nodes, 3 checkpoints,"), err
+    assert code == 0 and err.startswith("ledger acme: ok — 23 leaves, 1 nodes, 3 checkpoints,"), err
 
 
 def test_history_cut_back_below_a_kept_checkpoint_is_caught(runtime) -> None:

@@ -63,7 +63,10 @@ class LedgerLeaf(Base):
 
 
 class LedgerNode(Base):
-    """A perfect subtree above the leaves: level ≥ 1, covering leaves [i·2^level, (i+1)·2^level)."""
+    """A perfect subtree above the leaves covering leaves [i·2^level, (i+1)·2^level), stored
+    from level 4 up (``ledger_store.LOWEST_STORED_LEVEL``; levels 1 to 3 are hashed again from
+    the leaves). No migration removes the level 1 to 3 rows of ledgers sequenced before:
+    the append-only triggers refuse the DELETE, and the audit checks those rows."""
 
     __tablename__ = "ledger_node"
 

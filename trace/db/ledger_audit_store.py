@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from trace.db.ledger import LedgerEntry
-from trace.db.ledger_store import autocommit_connection, is_postgres, raw_rows
+from trace.db.ledger_store import LOWEST_STORED_LEVEL, autocommit_connection, is_postgres, raw_rows
 
 
 def leaf_columns(session: Session, brand_id: int) -> tuple[list[int], list[int], list[bytes], list[bool]]:
@@ -189,7 +189,7 @@ _STORED_NODES = (
 def stored_node_chunks(engine: Engine, brand_id: int) -> list[tuple]:
     """PostgreSQL, on a connection of its own (the audit reads them while it hashes the
     tree): the brand's stored nodes as a few rows per level, (level, chunk, count, lowest
-    index, highest index, hashes concatenated in index order), for :func:`nodes_match`."""
+    index, highest index, hashes concatenated in index order), for :func:`matching_nodes`."""
     with autocommit_connection(engine) as connection:
         cursor = connection.driver_connection.cursor()
         try:
@@ -203,11 +203,13 @@ def stored_node_chunks(engine: Engine, brand_id: int) -> list[tuple]:
             cursor.close()
 
 
-def nodes_match(session: Session, brand_id: int, levels: Sequence[Sequence[bytes]],
-                chunks: list[tuple] | None = None) -> bool | None:
-    """PostgreSQL: whether the stored nodes are exactly ``levels[1:]`` (every level's
-    indexes 0..len-1 with these hashes, and nothing else), read a few concatenated rows
-    per level (or given as ``chunks`` by :func:`stored_node_chunks`); None on SQLite
+def matching_nodes(session: Session, brand_id: int, levels: Sequence[Sequence[bytes]],
+                   chunks: list[tuple] | None = None) -> int | None:
+    """PostgreSQL: how many nodes are stored, if they are exactly ``levels[LOWEST_STORED_LEVEL:]``
+    (every level's indexes 0..len-1 with these hashes, and nothing else), plus below that
+    level at most a prefix of each level (rows a ledger sequenced before nodes were stored
+    from LOWEST_STORED_LEVEL up still has), read a few concatenated rows per level (or given
+    as ``chunks`` by :func:`stored_node_chunks`); None if they are not, and on SQLite
     (compare level by level)."""
     if not is_postgres(session):
         return None
@@ -215,16 +217,19 @@ def nodes_match(session: Session, brand_id: int, levels: Sequence[Sequence[bytes
     stored: dict[int, list[tuple]] = {}
     for row in rows:
         stored.setdefault(row[0], []).append(row)
-    if set(stored) != set(range(1, len(levels))):
-        return False
+    if not set(range(LOWEST_STORED_LEVEL, len(levels))) <= set(stored) <= set(range(1, len(levels))):
+        return None
+    total = 0
     for level, parts in stored.items():
-        want = levels[level]
         for i, (_, chunk, count, low, high, _) in enumerate(parts):
             if (chunk, low) != (i, i << _CHUNK_BITS) or high != low + count - 1:
-                return False
-        if sum(row[2] for row in parts) != len(want) or b"".join(row[5] for row in parts) != b"".join(want):
-            return False
-    return True
+                return None
+        count = sum(row[2] for row in parts)
+        want = levels[level] if level >= LOWEST_STORED_LEVEL else levels[level][:count]
+        if count != len(want) or b"".join(row[5] for row in parts) != b"".join(want):
+            return None
+        total += count
+    return total
 
 
 def entries_of_kinds(session: Session, brand_id: int, kinds: Sequence[str], up_to_id: int) -> list[tuple[int, str, str, bytes]]:

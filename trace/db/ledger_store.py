@@ -31,7 +31,7 @@ from trace.db.ledger import (
     LedgerLog,
     LedgerNode,
 )
-from trace.ledger import hash_leaf
+from trace.ledger import hash_leaf, root_hash
 
 
 T = TypeVar("T")
@@ -209,10 +209,44 @@ def count_pending(session: Session, brand_id: int, after_id: int) -> int:
     ) or 0
 
 
+LOWEST_STORED_LEVEL = 4
+"""Nodes are stored from this level up. Below it a node covers at most 8 leaves: hashing
+them again (a proof reads its leaf's 16-leaf block anyway) is cheaper than writing
+7 node rows per 8 leaves. Ledgers sequenced before this rule keep their lower rows
+(the append-only triggers keep them; nothing reads them but the audit, which checks them)."""
+
+
+def leaves_below(addresses: Iterable[tuple[int, int]]) -> tuple[set[int], list[tuple[int, int]], list[tuple[int, int]]]:
+    """Split node addresses into (leaf indexes to read, stored nodes to read, unstored
+    nodes): an unstored node (level 1 to LOWEST_STORED_LEVEL - 1) adds its leaves."""
+    leaves: set[int] = set()
+    stored = []
+    unstored = []
+    for level, index in addresses:
+        if level == 0:
+            leaves.add(index)
+        elif level >= LOWEST_STORED_LEVEL:
+            stored.append((level, index))
+        else:
+            unstored.append((level, index))
+            leaves.update(range(index << level, (index + 1) << level))
+    return leaves, stored, unstored
+
+
+def hash_unstored(found: dict[tuple[int, int], bytes], unstored: Iterable[tuple[int, int]]) -> None:
+    """Add to ``found`` the unstored nodes whose leaves it holds (all of them)."""
+    for level, index in unstored:
+        leaves = [found.get((0, i)) for i in range(index << level, (index + 1) << level)]
+        if None not in leaves:
+            found[(level, index)] = root_hash(leaves)  # type: ignore[arg-type]
+
+
 def fetch_nodes(session: Session, brand_id: int, addresses: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-    """Hashes of perfect nodes by (level, index); level 0 are the leaves."""
-    leaves = sorted({index for level, index in addresses if level == 0})
-    inner = sorted({(level, index) for level, index in addresses if level > 0})
+    """Hashes of perfect nodes by (level, index); level 0 are the leaves. Nodes below
+    LOWEST_STORED_LEVEL are hashed from their leaves; a node whose rows are missing is left out."""
+    wanted_leaves, stored, unstored = leaves_below(addresses)
+    leaves = sorted(wanted_leaves)
+    inner = sorted(set(stored))
     found: dict[tuple[int, int], bytes] = {}
     if leaves:
         for index, digest in session.execute(
@@ -226,13 +260,15 @@ def fetch_nodes(session: Session, brand_id: int, addresses: Iterable[tuple[int, 
             .where(LedgerNode.brand_id == brand_id, tuple_(LedgerNode.level, LedgerNode.node_index).in_(inner))
         ):
             found[(level, index)] = bytes(digest)
+    hash_unstored(found, unstored)
     return found
 
 
 def write_tree(session: Session, brand_id: int, first_index: int, entry_ids: Sequence[int],
                leaf_hashes: Sequence[bytes], nodes: Sequence[tuple[int, int, bytes]]) -> None:
-    """Persist a sequenced batch: its leaves and the perfect nodes (level >= 1) it completed."""
-    inner = [(level, index, digest) for level, index, digest in nodes if level > 0]
+    """Persist a sequenced batch: its leaves and the perfect nodes it completed from
+    LOWEST_STORED_LEVEL up (the lower ones are hashed again from the leaves when needed)."""
+    inner = [(level, index, digest) for level, index, digest in nodes if level >= LOWEST_STORED_LEVEL]
     cursor = session.connection().connection.driver_connection.cursor()
     try:
         if is_postgres(session):

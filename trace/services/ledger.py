@@ -213,16 +213,16 @@ def inclusion(db: Database, brand: str, ref: str, *, size: int | None = None) ->
     head with the entry's leaf, then every node the proof needs.
     """
     if db.dialect == "postgresql":
-        context, fetched, plan = ledger_proof_store.proof_bundle(db.unpinged, brand, ref, size)
-        if context is None:
+        bundle = ledger_proof_store.proof_bundle(db.unpinged, brand, ref, size)
+        if bundle.context is None:
             with db.reading() as session:
                 slug = brand_by_slug(session, brand).slug  # NotFound for an unknown brand
             if slug != brand:
-                context, fetched, plan = ledger_proof_store.proof_bundle(db.unpinged, slug, ref, size)
-            if context is None:
+                bundle = ledger_proof_store.proof_bundle(db.unpinged, slug, ref, size)
+            if bundle.context is None:
                 raise NotFound(f"brand {brand!r} has no ledger yet")
             brand = slug
-        return _inclusion_from(brand, ref, size, context, fetched, plan)
+        return _inclusion_from(brand, ref, size, bundle.context, bundle.nodes, bundle.plan, bundle.proof)
     with db.reading() as session:
         context = ledger_proof_store.proof_context(session, brand, ref)
         if context is None:
@@ -255,17 +255,20 @@ def _check_inclusion(brand: str, ref: str, size: int | None, context: ledger_pro
 
 
 def _inclusion_from(brand: str, ref: str, size: int | None, context: ledger_proof_store.ProofContext,
-                    fetched: dict[tuple[int, int], bytes], plan: ProofPlan | None = None) -> InclusionProof:
-    """The proof of a checked context from the stored nodes fetched for it (and its plan, if made already)."""
+                    fetched: dict[tuple[int, int], bytes], plan: ProofPlan | None = None,
+                    proof: Sequence[bytes] | None = None) -> InclusionProof:
+    """The proof of a checked context: ``proof`` if made already, else assembled from the
+    stored nodes fetched for it (and its plan, if made already)."""
     _check_inclusion(brand, ref, size, context)
     assert context.leaf_index is not None and context.leaf_hash is not None
     tree_size = context.tree_size if size is None else size
-    if plan is None:
-        plan = inclusion_proof_nodes(context.leaf_index, tree_size)
+    if proof is None:
+        if plan is None:
+            plan = inclusion_proof_nodes(context.leaf_index, tree_size)
+        proof = assemble_proof(plan, fetched)
     root = context.root_hash if tree_size == context.tree_size else root_from_perfect_nodes(tree_size, fetched)
     return InclusionProof(brand=brand, ref=ref, leaf_index=context.leaf_index, tree_size=tree_size,
-                          leaf_hash=context.leaf_hash, root_hash=root, proof=tuple(assemble_proof(plan, fetched)),
-                          entry=context.entry or b"")
+                          leaf_hash=context.leaf_hash, root_hash=root, proof=tuple(proof), entry=context.entry or b"")
 
 
 def consistency(db: Database, brand: str, old_size: int, new_size: int | None = None) -> ConsistencyProof:

@@ -104,16 +104,16 @@ def audit(db: Database, brand: str, *, external_checkpoint: str | None = None) -
                 stored_nodes = pool.submit(ledger_audit_store.stored_node_chunks, db.engine, brand_row.id)
                 summary = ledger_audit_store.leaf_summary(session, brand_row.id, log.last_entry_id, entries.result)
                 levels = perfect_levels(summary.leaf_hashes) if summary is not None else []
-                nodes_match = bool(levels) and bool(ledger_audit_store.nodes_match(
-                    session, brand_row.id, levels, stored_nodes.result()))
+                matching = ledger_audit_store.matching_nodes(
+                    session, brand_row.id, levels, stored_nodes.result()) if levels else None
                 if summary is not None:
                     summary.in_order  # noqa: B018  (waits for the entries, inside the pool's lifetime)
         else:
-            summary, nodes_match = None, False
+            summary, matching = None, None
         leaf_hashes, rebuilt = _leaves(session, brand_row.id, brand, log, summary)
         if summary is None or leaf_hashes is not summary.leaf_hashes:
             levels = perfect_levels(leaf_hashes)
-        nodes = sum(len(level) for level in levels[1:]) if nodes_match else _compare_nodes(session, brand_row.id, levels)
+        nodes = matching if matching is not None else _compare_nodes(session, brand_row.id, levels)
         size = len(leaf_hashes)
         root = root_from_levels(levels, size)
         if size != log.size or root != bytes(log.root_hash):
@@ -198,12 +198,15 @@ def _rebuild_entries(session: Session, brand_id: int, log: LedgerLog) -> int:
 
 
 def _compare_nodes(session: Session, brand_id: int, levels: list[list[bytes]]) -> int:
-    if ledger_audit_store.nodes_match(session, brand_id, levels):
-        return sum(len(level) for level in levels[1:])
+    """The number of stored nodes, each checked against its recomputation (levels)."""
+    matching = ledger_audit_store.matching_nodes(session, brand_id, levels)
+    if matching is not None:
+        return matching
     expected = 0
     for level in range(1, len(levels)):
         indexes, hashes = ledger_audit_store.node_level(session, brand_id, level)
-        want = levels[level]
+        # Below LOWEST_STORED_LEVEL only a ledger sequenced before that rule has rows: a prefix.
+        want = levels[level] if level >= ledger_store.LOWEST_STORED_LEVEL else levels[level][:len(indexes)]
         expected += len(want)
         if hashes != want or indexes != list(range(len(want))):
             at = min(_first_difference(hashes, want), _first_difference(indexes, range(len(want))))
