@@ -70,7 +70,7 @@ def test_coupon_and_signup_work_under_the_csp_without_violations(browser, code, 
     # The signup form posts to this origin (form-action 'self') and its answer page carries the headers too.
     page.locator("#contact").fill("mei.chen@example.com")
     page.locator("#consent").check()
-    with page.expect_response(lambda r: r.url.endswith("/signup")) as answer:
+    with page.expect_navigation(), page.expect_response(lambda r: r.url.endswith("/signup")) as answer:
         page.locator("form[data-signup] button[type=submit]").click()
     assert answer.value.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     assert page.locator("[data-signup-result]").inner_text() == "Thank you! You are signed up."

@@ -115,13 +115,13 @@ def test_each_verdict_in_both_languages(browser, site, database_url, verdict: Sc
 @pytest.mark.browser
 def test_language_switch_link_overrides_accept_language(browser, site) -> None:
     page, _ = _open(browser, site, "/test-scan/genuine?8030=c2lnbmF0dXJl", language="en-US")
-    page.get_by_role("link", name="切换到中文").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="切换到中文").click()
     assert page.url.endswith("/test-scan/genuine?8030=c2lnbmF0dXJl&lang=zh")  # the signature stays in the URL
     assert page.locator("h1").inner_text() == "正品"
     assert [s.inner_text() for s in page.locator(".step").all()] == ["生产赋码", "质量检验", "发货", "收货", "售出"]
-    page.get_by_role("link", name="Switch to English").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Switch to English").click()
     assert page.locator("h1").inner_text() == "Genuine"
     page.context.close()
 
@@ -151,7 +151,8 @@ def test_signup_form(browser, site, runtime, database_url, language: str, messag
     page, dialogs = _open(browser, site, path, language=language)
     contact = "Li.Wei@Example.com"
     page.locator("#contact").fill(contact)
-    page.locator("form[data-signup] button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("form[data-signup] button[type=submit]").click()
     assert page.locator("[data-signup-result]").inner_text() == no_consent
     assert export_leads(runtime.db, runtime.settings.secret_key_bytes(), "acme") == []
     screenshot(page, f"scan-signup-no-consent-{language}-{_backend(database_url)}")
@@ -159,12 +160,13 @@ def test_signup_form(browser, site, runtime, database_url, language: str, messag
         page.goto(f"{site}{path}")
         page.locator("#contact").fill(contact)
         page.locator("#consent").check()
-        page.locator("form[data-signup] button[type=submit]").click()
+        with page.expect_navigation():
+            page.locator("form[data-signup] button[type=submit]").click()
         assert page.locator("[data-signup-result]").inner_text() == expected
         _no_sideways_scrolling(page)
     screenshot(page, f"scan-signup-already-{language}-{_backend(database_url)}")
-    page.locator("main a").click()  # back to the product page, signature intact
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("main a").click()  # back to the product page, signature intact
     assert page.url == f"{site}{path}"
     leads = export_leads(runtime.db, runtime.settings.secret_key_bytes(), "acme")
     assert [(lead.contact, lead.language) for lead in leads] == [("li.wei@example.com", language[:2])]
@@ -180,8 +182,8 @@ def test_hostile_input_is_shown_as_text(browser, site, database_url) -> None:
     assert text.count(HOSTILE) >= 3  # product name, lot and story shown as text
     page.locator("[data-story] >> text=click me").click()  # a javascript: link became plain text
     page.locator("[data-copy]").click()
-    page.locator("[data-lang-switch]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("[data-lang-switch]").click()
     assert "lang=zh" in page.url
     assert dialogs == []
     screenshot(page, f"scan-hostile-{_backend(database_url)}")

@@ -76,7 +76,8 @@ def test_signup_from_the_real_page(browser, minted, runtime, database_url) -> No
     page.goto(row["url"])
     page.locator("#contact").fill("li.wei@example.com")
     page.locator("#consent").check()
-    page.locator("form[data-signup] button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("form[data-signup] button[type=submit]").click()
     assert page.locator("[data-signup-result]").inner_text() == "Thank you! You are signed up."
     leads = export_leads(runtime.db, runtime.settings.secret_key_bytes(), "acme")
     assert [(lead.contact, lead.unit_key) for lead in leads] == [("li.wei@example.com", f"{row['gtin']}/{row['serial']}")]

@@ -46,7 +46,8 @@ def test_admin_creates_previews_starts_and_follows_a_recall(browser, console, da
     assert "recalled" in page.locator("#state").inner_text()
     assert page.locator("#history li").count() >= 3
     page.goto(f"{base}/console/alerts")
-    page.click("button:has-text('Acknowledge')")
+    with page.expect_navigation():
+        page.click("button:has-text('Acknowledge')")
     assert page.locator("tr[data-alert] td").nth(4).inner_text() == "acknowledged"
     page.context.close()
 

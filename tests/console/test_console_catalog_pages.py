@@ -30,32 +30,37 @@ def test_products_and_lots(browser, console, database_url) -> None:
     page.fill("#gtin", "9506000134369")
     page.fill("#name", "Oolong 100 g")
     page.fill("#description", "Spring picking")
-    page.click("#add-product button")
+    with page.expect_navigation():
+        page.click("#add-product button")
     assert page.url == f"{base}/console/products/09506000134369"
     assert page.locator("h1").inner_text() == "Oolong 100 g 09506000134369"
     assert page.locator("main").inner_text().count("No lots yet.") == 1
 
     page.fill("#lot", "OL#1")
     page.fill("#produced_on", "2026-11-03")
-    page.click("#add-lot button")
+    with page.expect_navigation():
+        page.click("#add-lot button")
     assert page.locator("[role=alert]").inner_text() == \
         "invalid lot 'OL#1': character '#' is not allowed in AI 10 (GS1 CSET 82)"
     assert page.input_value("#lot") == "OL#1"  # the form comes back as typed
     page.fill("#lot", "OL-1")
     page.fill("#expires_on", "2027-11-02")
     page.fill("#line", "line-2")
-    page.click("#add-lot button")
+    with page.expect_navigation():
+        page.click("#add-lot button")
     assert page.locator("#lots tr[data-lot='OL-1'] td").all_inner_texts() == [
         "OL-1", "2026-11-03", "2027-11-02", "line-2", "0", "current"]
     page.fill("#lot", "OL-1")
     page.fill("#produced_on", "2026-11-03")
-    page.click("#add-lot button")
+    with page.expect_navigation():
+        page.click("#add-lot button")
     assert page.locator("[role=alert]").inner_text() == "lot 'OL-1' already exists for GTIN 09506000134369"
     assert fits_phone(page)
     shot(page, "product", database_url)
 
     page.goto(f"{base}/console/products/{cat.gtin}")
-    page.click(f"#lots tr[data-lot='{cat.lot}'] a")  # the lot number has a '/': the link still works
+    with page.expect_navigation():
+        page.click(f"#lots tr[data-lot='{cat.lot}'] a")  # the lot number has a '/': the link still works
     assert page.locator("h1").inner_text() == f"Lot {cat.lot} (current)"
     assert (page.locator("[data-codes]").inner_text(), page.locator("[data-recalled]").inner_text(),
             page.locator("[data-mint-jobs]").inner_text()) == ("6", "0", "1")
@@ -63,7 +68,8 @@ def test_products_and_lots(browser, console, database_url) -> None:
         "commissioned\t6", "reserved in a line's pool\t0", "voided\t0"]
     assert fits_phone(page)
     shot(page, "lot", database_url)
-    page.click("text=Recall this lot…")
+    with page.expect_navigation():
+        page.click("text=Recall this lot…")
     assert (page.input_value("#gtin"), page.input_value("#lots")) == (cat.gtin, cat.lot)
     page.context.close()
 
@@ -81,7 +87,8 @@ def test_rotate_and_revoke_keys(browser, console, runtime, database_url) -> None
     first = page.locator(f"#keys tr[data-kid='{cat.kid}']")
     assert first.locator("[data-status]").inner_text() == "active"
     assert first.locator("td.n").inner_text() == "7"
-    page.click("#rotate button")
+    with page.expect_navigation():
+        page.click("#rotate button")
     assert page.url == f"{base}/console/keys"
     assert page.locator("#keys tr[data-kid]").count() == 2
     assert first.locator("[data-status]").inner_text() == "retired"
@@ -97,7 +104,8 @@ def test_rotate_and_revoke_keys(browser, console, runtime, database_url) -> None
     first.locator("input[name=confirm]").check()
     assert first.locator("label.check").inner_text().strip() == \
         "I understand that the 7 codes signed with this key will verify as forged."
-    first.locator("button.danger").click()
+    with page.expect_navigation():
+        first.locator("button.danger").click()
     assert first.locator("[data-status]").inner_text() == "revoked"
     assert first.locator("form.revoke").count() == 0
     assert fits_phone(page)

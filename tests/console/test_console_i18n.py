@@ -58,7 +58,8 @@ def test_console_in_chinese(browser, console, runtime, database_url) -> None:
 
     page.goto(f"{base}/console/keys")
     assert page.locator("h1").inner_text() == "密钥"
-    page.click("#rotate button:has-text('轮换：启用新密钥')")
+    with page.expect_navigation():
+        page.click("#rotate button:has-text('轮换：启用新密钥')")
     assert page.locator(f"#keys tr[data-kid='{cat.kid}'] [data-status]").inner_text() == "已停用"
     assert page.locator(f"#keys tr[data-kid='{cat.kid}'] label.check").inner_text().strip() == \
         "我知道此密钥签发的 6 个码将被判定为伪造。"

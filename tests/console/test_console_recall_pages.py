@@ -48,19 +48,23 @@ def test_progress_chart_filters_and_breakdown(browser, returned, database_url) -
     assert page.locator("#by-location tr[data-location]").all_inner_texts() == [f"{DC}\t7\t2\t5"]
 
     page.select_option("#status", "recovered")
-    page.click("#unit-filter button")
+    with page.expect_navigation():
+        page.click("#unit-filter button")
     assert page.locator("#units tr").count() == 3
     assert set(page.locator("#units tr td:nth-child(5)").all_inner_texts()) == {"recovered"}
     page.select_option("#status", "outstanding")
     page.select_option("#location", DC)
-    page.click("#unit-filter button")
+    with page.expect_navigation():
+        page.click("#unit-filter button")
     assert f"location={DC.replace(':', '%3A')}" in page.url and "status=outstanding" in page.url
     assert page.locator("#units tr").count() == 6
     assert page.locator("#units tr td:nth-child(2)").all_inner_texts().count("case") == 1
     page.select_option("#status", "in_transit")
-    page.click("#unit-filter button")
+    with page.expect_navigation():
+        page.click("#unit-filter button")
     assert page.locator("#units tr").count() == 1
-    page.click("#unit-filter a:has-text('clear')")
+    with page.expect_navigation():
+        page.click("#unit-filter a:has-text('clear')")
     assert page.locator("#units tr").count() == 8
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "recall-progress", database_url)
