@@ -6,6 +6,7 @@ Idempotent: a second run finds the brand and only prints sample codes again.
 from __future__ import annotations
 
 import io
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,8 +15,9 @@ from codegen.demo_supply_chain import simulate
 from codegen.reprint import signed_url_for_unit
 from trace.crypto import KeyStore
 from trace.db.database import Database
+from trace.domain.access import Role
 from trace.errors import NotFound
-from trace.services import brands, catalog
+from trace.services import brands, catalog, staff
 from trace.services.units import first_serial_of_lot
 
 DEMO_BRAND = "demo-tea"
@@ -56,3 +58,27 @@ def seed_demo(db: Database, key_store: KeyStore, *, domain: str, codes_per_lot: 
                    url=signed_url_for_unit(db, key_store, gtin=gtin, serial=first_serial_of_lot(db, gtin, lot)))
         for gtin, lot, *_ in LOTS
     ]
+
+
+DEMO_ADMIN = "admin@demo-tea.example"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    brand: str
+    email: str
+    password: str
+
+
+def demo_console_login(db: Database) -> DemoLogin:
+    """The demo brand's console admin, with a new random password on every call.
+
+    Only the salted hash is stored, so the password can be shown only when it is set: each
+    `tracemark demo seed` (development mode only) sets and prints a fresh one.
+    """
+    password = secrets.token_urlsafe(12)
+    try:
+        staff.set_password(db, brand=DEMO_BRAND, email=DEMO_ADMIN, password=password)
+    except NotFound:
+        staff.add_staff(db, brand=DEMO_BRAND, email=DEMO_ADMIN, role=Role.ADMIN, password=password)
+    return DemoLogin(brand=DEMO_BRAND, email=DEMO_ADMIN, password=password)

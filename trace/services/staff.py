@@ -137,6 +137,20 @@ def csrf_ok(secret: bytes, cookie: str, token: str | None) -> bool:
     return bool(token) and hmac.compare_digest(token.encode(), csrf_token(secret, cookie).encode())
 
 
+def set_password(db: Database, *, brand: str, email: str, password: str) -> StaffMember:
+    """Give an account a new password (stored only as a salted hash); a disabled account stays disabled."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"password too short: expected at least {MIN_PASSWORD} characters, got {len(password)}")
+    with db.transaction() as session:
+        brand_row = brand_by_slug(session, brand)
+        email = email.strip().lower()
+        user = session.scalar(select(StaffUser).where(StaffUser.brand_id == brand_row.id, StaffUser.email == email))
+        if user is None:
+            raise NotFound(f"unknown staff account {email!r} of brand {brand_row.slug!r}")
+        user.password_hash = hash_password(password)
+        return StaffMember(id=user.id, brand=brand_row.slug, email=email, role=Role(user.role))
+
+
 def disable_staff(db: Database, *, brand: str, email: str) -> None:
     """Disable an account: its sessions stop working at the next request."""
     with db.transaction() as session:
