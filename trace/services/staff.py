@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from trace.crypto.base64url import b64url_decode, b64url_encode
 from trace.crypto.secretbox import keyed_hash
@@ -73,8 +74,7 @@ def add_staff(db: Database, *, brand: str, email: str, role: Role, password: str
     email = email.strip().lower()
     if not _EMAIL.match(email):
         raise InvalidInput(f"invalid e-mail address {email!r}")
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"password too short: expected at least {MIN_PASSWORD} characters, got {len(password)}")
+    _check_password(password)
     with db.transaction() as session:
         brand_row = brand_by_slug(session, brand)
         if session.scalar(select(StaffUser.id).where(StaffUser.brand_id == brand_row.id, StaffUser.email == email)):
@@ -139,24 +139,30 @@ def csrf_ok(secret: bytes, cookie: str, token: str | None) -> bool:
 
 def set_password(db: Database, *, brand: str, email: str, password: str) -> StaffMember:
     """Give an account a new password (stored only as a salted hash); a disabled account stays disabled."""
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"password too short: expected at least {MIN_PASSWORD} characters, got {len(password)}")
+    _check_password(password)
     with db.transaction() as session:
-        brand_row = brand_by_slug(session, brand)
-        email = email.strip().lower()
-        user = session.scalar(select(StaffUser).where(StaffUser.brand_id == brand_row.id, StaffUser.email == email))
-        if user is None:
-            raise NotFound(f"unknown staff account {email!r} of brand {brand_row.slug!r}")
+        brand_row, user = _account(session, brand, email)
         user.password_hash = hash_password(password)
-        return StaffMember(id=user.id, brand=brand_row.slug, email=email, role=Role(user.role))
+        return StaffMember(id=user.id, brand=brand_row.slug, email=user.email, role=Role(user.role))
 
 
 def disable_staff(db: Database, *, brand: str, email: str) -> None:
     """Disable an account: its sessions stop working at the next request."""
     with db.transaction() as session:
-        brand_row = brand_by_slug(session, brand)
-        user = session.scalar(select(StaffUser).where(StaffUser.brand_id == brand_row.id,
-                                                      StaffUser.email == email.strip().lower()))
-        if user is None:
-            raise NotFound(f"unknown staff account {email!r} of brand {brand_row.slug!r}")
+        _, user = _account(session, brand, email)
         user.disabled_at = utc_now()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"password too short: expected at least {MIN_PASSWORD} characters, got {len(password)}")
+
+
+def _account(session: Session, brand: str, email: str) -> tuple[Brand, StaffUser]:
+    """The brand and its account ``email``, or NotFound naming both."""
+    brand_row = brand_by_slug(session, brand)
+    email = email.strip().lower()
+    user = session.scalar(select(StaffUser).where(StaffUser.brand_id == brand_row.id, StaffUser.email == email))
+    if user is None:
+        raise NotFound(f"unknown staff account {email!r} of brand {brand_row.slug!r}")
+    return brand_row, user
