@@ -1,6 +1,7 @@
 """Unit lookup in Chromium: each event of the history carries its ledger proof, verified on the
 server against the latest signed checkpoint (leaf index, checkpoint size, root, a link to the
-public proof), an event newer than the checkpoint is pending, an event row edited after
+public proof), so does the item's birth (its mint job's commissioning entry, rebuilt from the
+stored job and units), an event newer than the checkpoint is pending, an event row edited after
 capture does not verify, and the proof line reads in Chinese too."""
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import pytest
 from sqlalchemy import select, text, update
 
 from console_site import shot, sign_in
-from support.epcis_events import DC, SHOP, document, object_event
+from support.epcis_events import DC, SHOP, case, document, object_event
 from trace.db.database import Database
 from trace.db.events import EpcisEventRow
+from trace.db.units import Unit
 from trace.ledger import Checkpoint, open_note
 from trace.services import ledger, tracing
 from trace.services.capture import capture_document
@@ -44,6 +46,11 @@ def test_history_shows_each_events_inclusion_proof(browser, console, runtime, da
     assert proofs.nth(2).inner_text() == "not yet in a signed checkpoint"
     assert page.locator("#checkpoint").get_attribute("data-size") == "3"
     assert root in page.locator("#checkpoint").inner_text()
+    birth = page.locator("#commission")
+    assert birth.get_attribute("data-ref") == "commission:1"
+    assert birth.locator(".proof").get_attribute("data-proof") == "verified"
+    assert birth.inner_text() == (f"Minted and commissioned by mint job 1\n"
+                                  f"✓ leaf 0 · verified against checkpoint 3 (root {root[:12]}…) · inclusion proof")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "lookup-proofs", database_url)
 
@@ -60,6 +67,7 @@ def test_history_shows_each_events_inclusion_proof(browser, console, runtime, da
     chinese.goto(f"{base}/console/lookup?code={code}")
     assert chinese.locator("#history li .proof").nth(0).inner_text() == (
         f"✓ 叶子 1 · 已对照检查点 3 验证（根 {root[:12]}…） · 包含证明")
+    assert chinese.locator("#commission strong").inner_text() == "由赋码任务 1 生成并启用"
     chinese.context.close()
 
     # The receiving row rewritten after capture (another location): its proof no longer verifies.
@@ -70,6 +78,20 @@ def test_history_shows_each_events_inclusion_proof(browser, console, runtime, da
     assert [p.get_attribute("data-proof") for p in proofs.all()] == ["verified", "failed", "pending"]
     assert proofs.nth(1).inner_text().startswith(
         "✗ the ledger proof does NOT verify: leaf 2 does not verify against checkpoint 3: ")
+    assert page.locator("#commission .proof").get_attribute("data-proof") == "verified"
+    page.context.close()
+
+    # A unit slipped into the mint job afterwards: the job's commissioning record no longer
+    # hashes to leaf 0.
+    with runtime.db.transaction() as session:
+        minted = session.scalar(select(Unit).where(Unit.serial == serials[0]))
+        session.add(Unit(brand_id=minted.brand_id, lot_id=minted.lot_id, mint_job_id=minted.mint_job_id,
+                         gtin=minted.gtin, serial="SLIPPEDIN0001", kid=minted.kid, state=minted.state))
+    page = sign_in(browser, base, "viewer@acme.example")
+    page.goto(f"{base}/console/lookup?code={code}")
+    assert page.locator("#commission .proof").get_attribute("data-proof") == "failed"
+    assert page.locator("#commission .proof").inner_text().startswith(
+        "✗ the ledger proof does NOT verify: leaf 0 does not verify against checkpoint 3: ")
     page.context.close()
 
 
@@ -79,6 +101,10 @@ def test_before_the_first_checkpoint_every_event_is_pending(browser, console) ->
     page = sign_in(browser, base, "admin@acme.example")
     page.goto(f"{base}/console/lookup?code=01{cat.gtin}21{serials[1]}")
     assert page.locator("#history li .proof").all_inner_texts() == ["not yet in a signed checkpoint"] * 2
+    assert page.locator("#commission .proof").inner_text() == "not yet in a signed checkpoint"
+    page.goto(f"{base}/console/lookup?code={case(1)}")  # a case is not minted: no birth line
+    assert page.locator("#history li").count() == 2
+    assert page.locator("#commission").count() == 0
     assert page.locator("#checkpoint").inner_text() == (
         "No signed checkpoint yet: the events are proven once the first one is published.")
     page.context.close()

@@ -28,7 +28,7 @@ from trace.errors import LedgerError
 from trace.ledger import Checkpoint, open_note, perfect_levels, root_from_levels, verifier_key_string, verify_consistency
 from trace.services import ledger
 from trace.services.lookups import brand_by_slug
-from trace.services.minting import commissioning_record
+from trace.services.minting import commission_entry
 
 
 class AuditFailure(LedgerError):
@@ -54,10 +54,6 @@ class AuditReport:
     seconds: float
 
 
-def _commission_source(session: Session, ref: str) -> bytes:
-    return commissioning_record(session, int(ref.split(":", 1)[1])).canonical_bytes()
-
-
 def _epcis_source(session: Session, ref: str) -> bytes:
     from trace.services.capture import stored_event_entry
 
@@ -73,7 +69,7 @@ def _verification_source(session: Session, ref: str) -> bytes:
 # How each kind of entry is rebuilt from its source rows. Kinds absent here are their own
 # record (benchmarks, notes): only their leaf hash can be checked.
 SOURCES: dict[str, Callable[[Session, str], bytes]] = {
-    "commission": _commission_source, "epcis": _epcis_source, "epcis-error": _epcis_source,
+    "commission": commission_entry, "epcis": _epcis_source, "epcis-error": _epcis_source,
     "verification": _verification_source,
 }
 

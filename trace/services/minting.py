@@ -92,3 +92,9 @@ def insert_units(session: Session, ctx: MintContext, job_id: int, serials: Seque
                       state=UnitState.COMMISSIONED.value, created_at=utc_now(), serials=serials)
     inserted = insert_new_units(session, batch)
     return set(serials) - inserted if len(inserted) != len(serials) else set()
+
+
+def commission_entry(session: Session, ref: str) -> bytes:
+    """The canonical bytes of a ``commission:<job>`` ledger entry, rebuilt from the stored
+    job and its units (what the entry's leaf must hash)."""
+    return commissioning_record(session, int(ref.split(":", 1)[1])).canonical_bytes()

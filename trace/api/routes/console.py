@@ -99,5 +99,6 @@ def lookup_page(request: Request, console: Staff, runtime: RuntimeDep, code: str
         return render(request, "lookup.html", http_status=404 if isinstance(exc, NotFound) else 400, console=console,
                       code=code, state=None, history=(), proofs=None, error=str(exc))
     proofs = event_proofs.event_proofs(runtime.db, console.member.brand, (h.hash_id for h in history))
+    birth = event_proofs.commission_proof(runtime.db, console.member.brand, code)
     return render(request, "lookup.html", console=console, code=code, state=asdict(state), history=history,
-                  proofs=proofs, brand=console.member.brand)
+                  proofs=proofs, birth=birth, brand=console.member.brand)
