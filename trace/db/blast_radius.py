@@ -17,12 +17,7 @@ per-unit deduplication of the lot is needed. A lot item can itself be a containe
 some state names a GTIN-keyed parent; only then are lot items descended from too
 (``items_contain``).
 
-Status buckets (first match wins), from the unit's current bizStep/disposition (CBV 2.0):
-``verified`` (a consumer verification of the unit exists) · ``sold`` (retail_sold,
-dispensed, or bizStep retail_selling/dispensing) · ``in_transit`` (in_transit, or bizStep
-shipping/departing/transporting) · ``at_retailer`` (sellable_accessible, or bizStep
-stocking) · ``in_warehouse`` (everything else: receiving/storing at a DC, at the factory,
-never scanned). Kinds: ``item`` (SGTIN), ``pallet`` (an SSCC holding SSCCs), ``case``
+Statuses: :mod:`trace.db.recall_status`. Kinds: ``item`` (SGTIN), ``pallet`` (an SSCC holding SSCCs), ``case``
 (any other SSCC), ``other``; every SSCC in the radius was reached by step 2 or 3 and has
 all its contents in ``down``, so the kind is read from ``down`` itself (which also keeps
 ``affected`` a single pass, never stored).
@@ -40,6 +35,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from trace.db.bulk_text import pg_array
+from trace.db.recall_status import item_kind_sql, status_sql
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,19 +58,12 @@ class ScopeRow:
     last_event_time: datetime | None
 
 
-_STATUS = """CASE
-  WHEN a.k IN (SELECT v.unit_key FROM verification v WHERE v.brand_id = :b) THEN 'verified'
-  WHEN a.disposition IN ('retail_sold', 'dispensed', 'partially_dispensed')
-       OR a.biz_step IN ('retail_selling', 'dispensing') THEN 'sold'
-  WHEN a.disposition = 'in_transit' OR a.biz_step IN ('shipping', 'departing', 'transporting') THEN 'in_transit'
-  WHEN a.disposition = 'sellable_accessible' OR a.biz_step = 'stocking' THEN 'at_retailer'
-  ELSE 'in_warehouse' END"""
+_STATUS = status_sql("a.k IN (SELECT v.unit_key FROM verification v WHERE v.brand_id = :b)", "a")
 
 # Element-string keys: SSCC "00…", SGTIN "01<gtin14>21<serial>".
-_KIND = """CASE
+_KIND = f"""CASE
   WHEN substr(a.k, 1, 2) = '00' THEN CASE WHEN a.k IN (SELECT k FROM pallet) THEN 'pallet' ELSE 'case' END
-  WHEN substr(a.k, 1, 2) = '01' AND substr(a.k, 17, 2) = '21' THEN 'item'
-  ELSE 'other' END"""
+  ELSE {item_kind_sql("a.k")} END"""
 
 _BREAKDOWN_COLUMNS = ("parent_key", "biz_step", "disposition", "location")
 _UNIT_COLUMNS = (*_BREAKDOWN_COLUMNS, "uri", "custodian", "last_event_time")
@@ -89,8 +78,8 @@ def breakdown(session: Session, brand_id: int, seeds: Seeds) -> list[tuple[str, 
     sql = (_scope(session, brand_id, seeds, _BREAKDOWN_COLUMNS)
            + f" SELECT {_STATUS} AS status, a.location, {_KIND} AS kind, count(*) FROM affected a"
            " GROUP BY 1, 2, 3")
-    with _index_probes(session):
-        rows = session.execute(_bound(sql, session, brand_id, seeds)).all()
+    with index_probes(session):
+        rows = session.execute(bound(sql, session, brand_id, seeds)).all()
     return [(r[0], r[1], r[2], int(r[3])) for r in rows]
 
 
@@ -99,13 +88,13 @@ def scope_rows(session: Session, brand_id: int, seeds: Seeds) -> list[ScopeRow]:
     sql = (_scope(session, brand_id, seeds, _UNIT_COLUMNS)
            + f" SELECT a.k, a.uri, {_KIND}, {_STATUS}, a.location, a.custodian, a.disposition, a.last_event_time"
            " FROM affected a ORDER BY a.k")
-    with _index_probes(session):
-        rows = session.execute(_bound(sql, session, brand_id, seeds)).all()
+    with index_probes(session):
+        rows = session.execute(bound(sql, session, brand_id, seeds)).all()
     return [ScopeRow(*row) for row in rows]
 
 
 @contextmanager
-def _index_probes(session: Session) -> Iterator[None]:
+def index_probes(session: Session) -> Iterator[None]:
     """PostgreSQL: nested loops over indexes for the statement inside, defaults again after.
 
     The planner cannot estimate recursive CTEs (it expects 10⁸ rows for 10⁵) and would
@@ -183,7 +172,7 @@ def _items_contain(session: Session, brand_id: int) -> bool:
                                 "AND parent_key < '02' LIMIT 1"), {"b": brand_id}).first() is not None
 
 
-def _bound(sql: str, session: Session, brand_id: int, seeds: Seeds):
+def bound(sql: str, session: Session, brand_id: int, seeds: Seeds):
     postgres = session.get_bind().dialect.name == "postgresql"
     keys = pg_array(sorted(set(seeds.keys))) if postgres else json.dumps(sorted(set(seeds.keys)))
     return text(sql).bindparams(bindparam("lots", value=list(seeds.lot_ids), expanding=True), b=brand_id, keys=keys)

@@ -67,6 +67,11 @@ class EpcState(Base):
 
     __tablename__ = "epc_state"
     __table_args__ = (Index("ix_epc_state_brand_id_parent_key", "brand_id", "parent_key"),
+                      # Containers (SSCC keys) by their outermost container: a blast radius
+                      # finds the cases on a pallet without reading the items packed in them.
+                      Index("ix_epc_state_container_root", "brand_id", "root_key",
+                            postgresql_where=text("substr(epc_key, 1, 2) = '00'"),
+                            sqlite_where=text("substr(epc_key, 1, 2) = '00'")),
                       # Partial: only items of a known lot pay for an entry when capture writes.
                       Index("ix_epc_state_brand_id_lot_id", "brand_id", "lot_id",
                             postgresql_where=text("lot_id IS NOT NULL"), sqlite_where=text("lot_id IS NOT NULL")))
@@ -84,7 +89,45 @@ class EpcState(Base):
     parent_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
     intended_region: Mapped[str | None] = mapped_column(String(20), nullable=True)
     """Sales region, set when the object ships to a distributor mapped to one (diversion checks)."""
+    root_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    """The outermost container the object is in (None when in none), kept by capture."""
     lot_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     """An item's lot, copied from its unit when the state is written (a recall by lot reads
     the lot's states through this index); None for containers and unknown items."""
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class ItemStateCount(Base):
+    """How many non-container objects (everything whose key is not an SSCC) share one
+    current state, per outermost container (``root_key``) and lot: what a recall preview counts instead of reading
+    each item. Kept exact by the database (triggers on ``epc_state`` and ``verification``,
+    migration 0011), never written by the application.
+
+    Absent values are stored as ``''`` / ``0`` (unique keys treat NULLs as distinct);
+    ``verified`` is whether a consumer verification of the object exists. Rows may hold
+    ``n = 0`` after their objects moved on.
+    """
+
+    __tablename__ = "item_state_count"
+    __table_args__ = (Index("ix_item_state_count_brand_id_lot_id", "brand_id", "lot_id"),)
+
+    brand_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    root_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    lot_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    biz_step: Mapped[str] = mapped_column(String(300), primary_key=True)
+    disposition: Mapped[str] = mapped_column(String(300), primary_key=True)
+    location: Mapped[str] = mapped_column(String(300), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(5), primary_key=True)
+    """``item`` (SGTIN) or ``other``."""
+    verified: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    n: Mapped[int] = mapped_column(BigId)
+
+
+class LotUnitCount(Base):
+    """How many units each lot has (kept by triggers on ``unit``, migration 0011): with the
+    item counts it tells whether every unit of a lot has a state, without counting units."""
+
+    __tablename__ = "lot_unit_count"
+
+    lot_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(BigId)

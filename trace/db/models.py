@@ -15,7 +15,7 @@ from trace.db.consumer import (
     Webhook,
     WebhookDelivery,
 )
-from trace.db.events import EpcisEventEpc, EpcisEventRow, EpcState
+from trace.db.events import EpcisEventEpc, EpcisEventRow, EpcState, ItemStateCount, LotUnitCount
 from trace.db.keys import ApiKey, SigningKey, SunKey
 from trace.db.line import CodePool, NfcTag, PoolCode
 from trace.db.recalls import Recall, RecallUnit
@@ -26,6 +26,6 @@ from trace.db.units import MintJob, Unit
 __all__ = [
     "Alert", "Campaign", "CodePool", "Coupon", "Lead", "NfcTag", "PoolCode", "RiskPolicyRow", "SalesChannel", "Verification",
     "Webhook", "WebhookDelivery",
-    "ApiKey", "Base", "Brand", "EpcState", "EpcisEventEpc", "EpcisEventRow", "LedgerCheckpoint", "LedgerEntry", "LedgerLeaf", "LedgerLog", "LedgerNode",
+    "ApiKey", "Base", "Brand", "EpcState", "EpcisEventEpc", "EpcisEventRow", "ItemStateCount", "LotUnitCount", "LedgerCheckpoint", "LedgerEntry", "LedgerLeaf", "LedgerLog", "LedgerNode",
     "Lot", "MintJob", "Product", "Recall", "RecallUnit", "SigningKey", "StaffUser", "SunKey", "Unit",
 ]

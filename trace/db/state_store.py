@@ -27,7 +27,7 @@ from trace.db.events import EpcState
 from trace.domain.object_state import ObjectState
 
 _FIELDS = ("uri", "last_event_row_id", "last_event_time", "biz_step", "disposition", "read_point",
-           "biz_location", "custodian", "parent_key", "intended_region")
+           "biz_location", "custodian", "parent_key", "intended_region", "root_key")
 _COLUMNS = ("brand_id", "epc_key", *_FIELDS, "updated_at")
 _SELECTED = ", ".join(("epc_key", *_FIELDS))
 # Constraints a concurrent capture can make us trip over: the same new object, the same event.
@@ -115,7 +115,7 @@ def _copy_new(session: Session, brand_id: int, states: Sequence[ObjectState], no
     lines = []
     for s in states:
         fields = (s.last_event_time, s.biz_step, s.disposition, s.read_point, s.biz_location, s.custodian,
-                  s.parent_key, s.intended_region)
+                  s.parent_key, s.intended_region, s.root_key)
         written = shared.get(fields)
         if written is None:
             written = shared[fields] = "\t".join([fields[0].isoformat(), *map(copy_value, fields[1:])]) + tail
@@ -142,7 +142,7 @@ def _lots_of(session: Session, brand_id: int, keys: Sequence[str]) -> dict[str, 
 
 _UPDATE_CASTS = {"epc_key": "text", "uri": "text", "last_event_row_id": "bigint", "last_event_time": "timestamptz",
                  "biz_step": "text", "disposition": "text", "read_point": "text", "biz_location": "text",
-                 "custodian": "text", "parent_key": "text", "intended_region": "text"}
+                 "custodian": "text", "parent_key": "text", "intended_region": "text", "root_key": "text"}
 _UPDATE = text(
     "UPDATE epc_state AS s SET "
     + ", ".join(f"{name} = u.{name}" for name in _FIELDS)
@@ -171,7 +171,8 @@ def _upsert_sqlite(session: Session, brand_id: int, states: Sequence[ObjectState
     # One writer at a time on SQLite (write transactions begin IMMEDIATE): no race to lose.
     stamp = EpcState.__table__.c.last_event_time.type._cached_bind_processor(session.get_bind().dialect)
     rows = [(brand_id, s.key, s.uri, s.last_event_row_id, stamp(s.last_event_time), s.biz_step, s.disposition,
-             s.read_point, s.biz_location, s.custodian, s.parent_key, s.intended_region, stamp(now)) for s in states]
+             s.read_point, s.biz_location, s.custodian, s.parent_key, s.intended_region, s.root_key, stamp(now))
+            for s in states]
     with driver_cursor(session) as cursor:
         cursor.executemany(_UPSERT_SQLITE, rows)
 

@@ -6,6 +6,9 @@ it was; an AggregationEvent ADD/OBSERVE puts its children in the parent, a DELET
 them out (all of them when it lists none); an ObjectEvent DELETE takes the object out of
 its container. An event older than the object's last one changes nothing (events can
 arrive late); an error declaration changes nothing (its corrective events do).
+
+Each state also names its root: the outermost container it is in (None when it is in
+none), so a recall finds every object on a pallet by the pallet's key alone.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ class ObjectState(NamedTuple):
     custodian: str | None = None
     parent_key: str | None = None
     intended_region: str | None = None
+    root_key: str | None = None
+    """The outermost container this object is in (its parent's root, else its parent)."""
 
 
 def custodian_of(event: EpcisEvent) -> str | None:
@@ -100,7 +105,43 @@ def apply_events(states: dict[str, ObjectState], events: Iterable[tuple[EpcisEve
         touched = _apply(states, event, row_id, regions or {}, containers)
         containers.update(parent for key in touched if (parent := states[key].parent_key))
         changed |= touched
+    return changed | assign_roots(states)
+
+
+def assign_roots(states: dict[str, ObjectState]) -> set[str]:
+    """Set each state's root from its parents in ``states``; the keys whose root changed.
+
+    A parent absent from ``states`` was not named by the events applied, so the object is
+    still where it was: its stored root stands. (Capture holds every named object and
+    everything inside them, so a container that moves has all its contents here.)
+    """
+    roots: dict[str, str | None] = {}
+
+    def root_of(key: str, depth: int = 0) -> str | None:
+        if key in roots:
+            return roots[key]
+        state = states[key]
+        parent = states.get(state.parent_key) if state.parent_key else None
+        if state.parent_key is None:
+            root = None
+        elif parent is None or depth > _MAX_DEPTH:  # not moved here (or a containment cycle)
+            root = state.root_key
+        else:
+            root = root_of(parent.key, depth + 1) or parent.key
+        roots[key] = root
+        return root
+
+    changed = set()
+    for key, state in states.items():
+        root = root_of(key)
+        if root != state.root_key:
+            states[key] = state._replace(root_key=root)
+            changed.add(key)
     return changed
+
+
+_MAX_DEPTH = 16
+"""Containment deeper than this is not followed (item in case in pallet in container is 3)."""
 
 
 def _apply(states: dict[str, ObjectState], event: EpcisEvent, row_id: int, regions: Mapping[str, str],
@@ -128,7 +169,7 @@ def _apply(states: dict[str, ObjectState], event: EpcisEvent, row_id: int, regio
             new = ObjectState(
                 key, old.uri, row_id, time, event.biz_step or old.biz_step, event.disposition or old.disposition,
                 read_point or old.read_point, biz_location or old.biz_location, custodian or old.custodian,
-                parent if sets_parent else old.parent_key, region or old.intended_region)
+                parent if sets_parent else old.parent_key, region or old.intended_region, old.root_key)
         states[key] = new
         changed.add(key)
         if key == empties_parent:

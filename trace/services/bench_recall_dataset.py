@@ -44,7 +44,7 @@ SITES = (("urn:epc:id:sgln:9506000.13435.1", "receiving", "in_progress"),
 _TIME = "2026-11-01 08:00:00+00"
 _NULL = "\\N"  # COPY text format
 _STATE_COLUMNS = ("brand_id, epc_key, uri, last_event_row_id, last_event_time, biz_step, disposition, "
-                  "biz_location, parent_key, updated_at, lot_id")
+                  "biz_location, parent_key, updated_at, lot_id, root_key")
 _UNIT_COLUMNS = "brand_id, lot_id, mint_job_id, gtin, serial, kid, state, created_at"
 
 
@@ -136,6 +136,11 @@ def _load(db: Database, slug: str, items: int, lot_size: int, progress: Callable
 
         copy("unit", _UNIT_COLUMNS, (f"{brand_id}\t{lot_of[i // lot_size]}\t{job}\t{gtin}\t{SERIAL_PREFIX}{i}\tbench"
                                      f"\tactive\t{_TIME}\n" for i in range(items)), items)
+        # Units were loaded without their triggers: count them per lot here. States and
+        # verifications have no foreign key: their triggers keep the recall counts.
+        conn.execute(text("INSERT INTO lot_unit_count (lot_id, n) SELECT lot_id, count(*) FROM unit"
+                          " WHERE brand_id = :b GROUP BY lot_id"), {"b": brand_id})
+        conn.execute(text("SET LOCAL session_replication_role = origin"))
         copy("epc_state", _STATE_COLUMNS, _pallet_states(brand_id, pallets), pallets)
         copy("epc_state", _STATE_COLUMNS, _case_states(brand_id, cases), cases)
         copy("epc_state", _STATE_COLUMNS, _item_states(brand_id, gtin, items, lot_of, lot_size), items)
@@ -151,10 +156,11 @@ def _sscc(n: int) -> str:
     return f"00{n:018d}"
 
 
-def _state(brand_id: int, key: str, uri: str, site: int, parent: str | None, lot_id: int | None = None) -> str:
+def _state(brand_id: int, key: str, uri: str, site: int, parent: str | None, lot_id: int | None = None,
+           root: str | None = None) -> str:
     location, step, disposition = SITES[site % len(SITES)]
     return (f"{brand_id}\t{key}\t{uri}\t0\t{_TIME}\t{step}\t{disposition}\t{location}\t{parent or _NULL}"
-            f"\t{_TIME}\t{_NULL if lot_id is None else lot_id}\n")
+            f"\t{_TIME}\t{_NULL if lot_id is None else lot_id}\t{root or parent or _NULL}\n")
 
 
 def _pallet_states(brand_id: int, pallets: int) -> Iterator[str]:
@@ -175,13 +181,13 @@ def _item_states(brand_id: int, gtin: str, items: int, lot_of: list[int], lot_si
     for i in range(items):
         serial = f"{SERIAL_PREFIX}{i}"
         yield _state(brand_id, f"01{gtin}21{serial}", f"https://id.gs1.org/01/{gtin}/21/{serial}", i // per_pallet,
-                     _sscc(i // PER_CASE), lot_of[i // lot_size])
+                     _sscc(i // PER_CASE), lot_of[i // lot_size], _sscc(9_000_000_000 + i // per_pallet))
 
 
 def _vacuum(db: Database) -> None:
     """Statistics for the planner, and the visibility map that lets the bare count stay in the index."""
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM (ANALYZE) unit, epc_state, verification"))
+        conn.execute(text("VACUUM (ANALYZE) unit, epc_state, verification, item_state_count, lot_unit_count"))
 
 
 def _transformations(gtin: str) -> dict:

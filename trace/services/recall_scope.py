@@ -15,7 +15,7 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trace.db import blast_radius
+from trace.db import blast_radius, blast_radius_counts
 from trace.db.blast_radius import ScopeRow, Seeds
 from trace.db.catalog import Lot, Product
 from trace.db.events import EpcisEventEpc, EpcisEventRow
@@ -96,8 +96,10 @@ def forward_through_transformations(session: Session, brand_id: int, keys: set[s
 
 
 def breakdown(session: Session, brand_id: int, seeds: Seeds) -> list[tuple[str, str | None, str, int]]:
-    """(status, location, kind, count) over the blast radius of ``seeds``."""
-    return blast_radius.breakdown(session, brand_id, seeds)
+    """(status, location, kind, count) over the blast radius of ``seeds``: from the item
+    counts where they answer exactly, else from the items."""
+    counted = blast_radius_counts.breakdown(session, brand_id, seeds)
+    return counted if counted is not None else blast_radius.breakdown(session, brand_id, seeds)
 
 
 def scoped_units(session: Session, brand_id: int, seeds: Seeds) -> Iterable[ScopedUnit]:
