@@ -2,12 +2,13 @@
 
 Sequencing, Trillian-style: writers only add ``ledger_entry`` rows inside their own
 transaction, holding a *shared* per-brand lock; the sequencer takes the *exclusive* lock
-for one batch at a time, numbers every entry committed since the last batch, and writes
-their leaves and the new perfect nodes. Writers never wait for each other, and the
-sequencer pays one lock per batch, not per event. The shared lock makes "every entry
-with an id above the last sequenced one" safe: no writer can still be holding a lower id
-uncommitted when the sequencer looks. SQLite has one writer at a time anyway (our write
-transactions begin IMMEDIATE), so the locks are no-ops there.
+just long enough to read a fence (the highest entry id: with the lock held no writer is
+in flight, so every id up to the fence is committed or never will be, and every id handed
+out afterwards is above it), releases it, and then numbers the entries between the last
+sequenced one and the fence, writing their leaves and the new perfect nodes while writers
+go on recording. Writers never wait for each other, and wait for the sequencer only for
+the instant of its fence. SQLite has one writer at a time anyway (our write transactions
+begin IMMEDIATE), so the locks are no-ops there.
 """
 
 from __future__ import annotations
@@ -149,14 +150,22 @@ def head_for_update(session: Session, brand_id: int) -> LedgerLog | None:
     return session.scalar(select(LedgerLog).where(LedgerLog.brand_id == brand_id).with_for_update())
 
 
-def sequencing_state(session: Session, brand_id: int, limit: int
+def sequencing_fence(session: Session, brand_id: int, *, wait: bool) -> int | None:
+    """The highest entry id of the brand, read under the exclusive sequencing lock (every
+    entry up to it is committed; ids handed out later are above it); None when ``wait``
+    is off and another sequencer holds the lock. The lock goes with the transaction:
+    commit right after."""
+    if not lock_for_sequencing(session, brand_id, wait=wait):
+        return None
+    return session.scalar(text("SELECT COALESCE(max(id), 0) FROM ledger_entry WHERE brand_id = :b"), {"b": brand_id})
+
+
+def sequencing_state(session: Session, brand_id: int, limit: int, fence: int
                      ) -> tuple[int, bytes, int, list[tuple[int, bytes]]] | None:
     """The head locked for update, as (size, root, last entry id), and up to ``limit``
-    (entry id, leaf hash) of the entries recorded after it, oldest first; None without a head.
-
-    PostgreSQL reads both in one statement. Call it only after the sequencing lock was
-    taken in an earlier statement: this statement's snapshot then sees every entry whose
-    id was handed out before it (no writer can still hold one uncommitted).
+    (entry id, leaf hash) of the entries recorded after it up to ``fence`` (from
+    :func:`sequencing_fence`), oldest first; None without a head. PostgreSQL reads both
+    in one statement.
     """
     cursor = session.connection().connection.driver_connection.cursor()
     try:
@@ -165,8 +174,8 @@ def sequencing_state(session: Session, brand_id: int, limit: int
                 "WITH h AS (SELECT size, root_hash, last_entry_id FROM ledger_log WHERE brand_id = %(b)s FOR UPDATE) "
                 "SELECT h.size, h.root_hash, h.last_entry_id, e.id, e.leaf_hash FROM h LEFT JOIN LATERAL "
                 "(SELECT id, leaf_hash FROM ledger_entry WHERE brand_id = %(b)s AND id > h.last_entry_id "
-                "ORDER BY id LIMIT %(n)s) AS e ON true ORDER BY e.id",
-                {"b": brand_id, "n": limit})
+                "AND id <= %(f)s ORDER BY id LIMIT %(n)s) AS e ON true ORDER BY e.id",
+                {"b": brand_id, "n": limit, "f": fence})
             rows = cursor.fetchall()
             if not rows:
                 return None
@@ -177,8 +186,8 @@ def sequencing_state(session: Session, brand_id: int, limit: int
         head = cursor.fetchone()
         if head is None:
             return None
-        cursor.execute("SELECT id, leaf_hash FROM ledger_entry WHERE brand_id = ? AND id > ? ORDER BY id LIMIT ?",
-                       (brand_id, head[2], limit))
+        cursor.execute("SELECT id, leaf_hash FROM ledger_entry WHERE brand_id = ? AND id > ? AND id <= ? "
+                       "ORDER BY id LIMIT ?", (brand_id, head[2], fence, limit))
         return head[0], bytes(head[1]), head[2], [(row[0], bytes(row[1])) for row in cursor.fetchall()]
     finally:
         cursor.close()

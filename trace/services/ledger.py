@@ -105,9 +105,12 @@ def sequence(db: Database, brand: str, *, wait: bool = True, max_batch: int = SE
         with db.transaction() as session:
             if brand_id is None:
                 brand_id = brand_by_slug(session, brand).id
-            if not ledger_store.lock_for_sequencing(session, brand_id, wait=wait):
-                return total
-            state = ledger_store.sequencing_state(session, brand_id, max_batch)
+            fence = ledger_store.sequencing_fence(session, brand_id, wait=wait)
+        if fence is None:
+            return total
+        # The lock went with that transaction: writers record on while this batch is numbered.
+        with db.transaction() as session:
+            state = ledger_store.sequencing_state(session, brand_id, max_batch, fence)
             if state is None:
                 return total
             size, root, _, pending = state
