@@ -66,7 +66,12 @@ class EpcState(Base):
     """The current state of one identified object (item, case, pallet, material lot)."""
 
     __tablename__ = "epc_state"
-    __table_args__ = (Index("ix_epc_state_brand_id_parent_key", "brand_id", "parent_key"),
+    __table_args__ = (# Partial: only objects inside a container are found by it (a lookup by
+                      # parent implies parent_key IS NOT NULL), and a lookup by key cannot be
+                      # planned on it when statistics are missing (a new database or brand).
+                      Index("ix_epc_state_brand_id_parent_key", "brand_id", "parent_key",
+                            postgresql_where=text("parent_key IS NOT NULL"),
+                            sqlite_where=text("parent_key IS NOT NULL")),
                       # Containers (SSCC keys) by their outermost container: a blast radius
                       # finds the cases on a pallet without reading the items packed in them.
                       Index("ix_epc_state_container_root", "brand_id", "root_key",
