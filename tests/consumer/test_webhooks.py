@@ -23,7 +23,7 @@ from trace.domain.scan import ScanVerdict
 from trace.services import sales_channels, webhooks
 from trace.services.api_keys import issue_api_key
 from trace.services.capture import capture_document
-from trace.services.consumer_scan import bind_nfc_tag
+from trace.services.nfc_tags import bind_tag
 from verify.scanning import sun_judge
 
 DISTRIBUTOR = "urn:epc:id:pgln:9506000.00001"
@@ -137,8 +137,7 @@ def test_nfc_counter_replay_is_a_possible_copy(runtime) -> None:
     code = minted(runtime)[0]
     picc = SUN["encrypted_picc_zero_length_mac"]["url"]
     tap = code["url"] + "&" + picc.partition("?")[2]
-    bind_nfc_tag(runtime.db, brand="acme", uid=bytes.fromhex("04DE5F1EACC040"), gtin=code["gtin"],
-                 serial=code["serial"])
+    bind_tag(runtime.db, "acme", bytes.fromhex("04DE5F1EACC040"), code["gtin"], code["serial"])
     do = scanner(runtime, sun=sun_judge(bytes(16), bytes(16)))
     assert do(tap).verdict is ScanVerdict.GENUINE
     replay = do(tap, after=timedelta(minutes=1))

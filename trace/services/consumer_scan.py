@@ -29,7 +29,6 @@ from trace.db.base import utc_now
 from trace.db.database import Database
 from trace.db.events import EpcisEventRow
 from trace.db.line import NfcTag
-from trace.db.units import Unit
 from trace.domain.risk import Judged, RiskPolicy, ScanContext, SignedCode, SunReading, cbv_word
 from trace.domain.scan import AuditGroup, Flag, JourneyStep, ScanOutcome, ScanPlace, ScanVerdict
 from trace.errors import IdentifierError, SignatureError
@@ -171,20 +170,4 @@ def _advance_counter(session: Session, brand_id: int, sun: SunReading) -> None:
         tag.last_counter = sun.read_counter
 
 
-def bind_nfc_tag(db: Database, *, brand: str, uid: bytes, gtin: str, serial: str) -> None:
-    """Bind an NTAG 424's UID to a minted unit (at encoding time), so its taps can be judged."""
-    from trace.errors import InvalidInput, NotFound
-    from trace.services.lookups import brand_by_slug
-
-    if len(uid) != 7:
-        raise InvalidInput(f"invalid NFC UID {uid.hex().upper()!r}: expected 7 bytes")
-    with db.transaction() as session:
-        brand_row = brand_by_slug(session, brand)
-        unit_id = session.scalar(select(Unit.id).where(Unit.brand_id == brand_row.id, Unit.gtin == gtin,
-                                                       Unit.serial == serial))
-        if unit_id is None:
-            raise NotFound(f"unknown unit (01){gtin}(21){serial} of brand {brand!r}")
-        session.add(NfcTag(brand_id=brand_row.id, uid=uid, unit_id=unit_id, last_counter=None))
-
-
-__all__ = ["FORGED", "Judged", "ScanJudges", "bind_nfc_tag", "coarse_place", "scan", "unit_key"]
+__all__ = ["FORGED", "Judged", "ScanJudges", "coarse_place", "scan", "unit_key"]
