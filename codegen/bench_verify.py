@@ -29,10 +29,9 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from datetime import date
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
-
-import uvicorn
 
 from codegen.bench_mint import random_gtin
 from codegen.mint_job import MintRequest, mint
@@ -184,7 +183,7 @@ def bench_verify(*, database_url: str | None, codes: int = 5000, clients: int = 
             server.wait(timeout=30)
             server.stderr.close()
         dialect = "postgresql" if url.startswith("postgresql") else "sqlite"
-        server_configuration = (f"tracemark serve --workers {workers} (uvicorn {uvicorn.__version__}, "
+        server_configuration = (f"tracemark serve --workers {workers} (uvicorn {version('uvicorn')}, "
                                 f"{os.cpu_count()} CPUs), for /healthz and both verifications")
         return VerifyBenchResult(database=dialect, clients=clients, seconds=seconds, workers=workers,
                                  server=server_configuration, bare=bare, json=as_json,
