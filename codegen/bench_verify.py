@@ -29,6 +29,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from datetime import date
+from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,6 +58,9 @@ class VerifyBenchResult:
     database: str
     clients: int
     seconds: float
+    workers: int
+    server: str
+    """How the one server of the run (bare endpoint and both verifications) was configured."""
     bare: EndpointFigures
     json: EndpointFigures
     html: EndpointFigures
@@ -179,7 +183,10 @@ def bench_verify(*, database_url: str | None, codes: int = 5000, clients: int = 
             server.wait(timeout=30)
             server.stderr.close()
         dialect = "postgresql" if url.startswith("postgresql") else "sqlite"
-        return VerifyBenchResult(database=dialect, clients=clients, seconds=seconds, bare=bare, json=as_json,
+        server_configuration = (f"tracemark serve --workers {workers} (uvicorn {version('uvicorn')}, "
+                                f"{os.cpu_count()} CPUs), for /healthz and both verifications")
+        return VerifyBenchResult(database=dialect, clients=clients, seconds=seconds, workers=workers,
+                                 server=server_configuration, bare=bare, json=as_json,
                                  html=as_html)
 
 

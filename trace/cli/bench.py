@@ -173,3 +173,4 @@ def verify_bench(
         table.add_row(figure.name, f"{figure.per_s:,.0f}", f"{figure.p50_ms:.1f}", f"{figure.p99_ms:.1f}",
                       str(figure.errors), f"{figure.per_s / result.bare.per_s:.2f}", cpu)
     Console().print(table)
+    typer.echo(f"server: {result.server}")

@@ -47,25 +47,9 @@ class PreparedSelect:
         """All result rows for ``values`` on ``connection`` (prepared there first if need be)."""
         if connection.dialect.name != "postgresql":
             return [tuple(row) for row in connection.execute(self.statement, values)]
-        dialect = connection.dialect
-        prepared: set[str] = connection.connection.info.setdefault(_PREPARED, set())
-        cursor = connection.connection.cursor()
-        try:
-            if self.name not in prepared:
-                cursor.execute(f"PREPARE {self.name} AS {self.sql(dialect)}")
-                prepared.add(self.name)
-            cursor.execute(self._execute, [values[name] for name in self.parameters])
-            fetched = cursor.fetchall()
-        except dialect.loaded_dbapi.Error as error:
-            # What SQLAlchemy does for its own statements: a connection the server dropped is
-            # thrown away, with every pooled one opened before it (a restart killed them all).
-            if dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor):
-                connection.invalidate(error)
-                connection.engine.dispose(close=False)
-            raise
-        finally:
-            cursor.close()
-        processors = self._result_processors(dialect)
+        fetched = run_prepared(connection, self.name, lambda: self.sql(connection.dialect), self._execute,
+                               [values[name] for name in self.parameters])
+        processors = self._result_processors(connection.dialect)
         if not any(processors):
             return fetched
         return [tuple(value if convert is None or value is None else convert(value)
@@ -104,4 +88,49 @@ class PreparedSelect:
         return self._sql[dialect.name]
 
 
-__all__ = ["PreparedSelect"]
+def run_prepared(connection: Connection, name: str, sql: Callable[[], str], execute: str,
+                 arguments: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """PostgreSQL: ``EXECUTE name(...)`` on the driver cursor, ``PREPARE``-d on this pooled
+    connection the first time (``sql()`` gives the statement with ``$1…`` parameters)."""
+    dialect = connection.dialect
+    prepared: set[str] = connection.connection.info.setdefault(_PREPARED, set())
+    cursor = connection.connection.cursor()
+    try:
+        if name not in prepared:
+            cursor.execute(f"PREPARE {name} AS {sql()}")
+            prepared.add(name)
+        cursor.execute(execute, arguments)
+        return cursor.fetchall()
+    except dialect.loaded_dbapi.Error as error:
+        # What SQLAlchemy does for its own statements: a connection the server dropped is
+        # thrown away, with every pooled one opened before it (a restart killed them all).
+        if dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor):
+            connection.invalidate(error)
+            connection.engine.dispose(close=False)
+        raise
+    finally:
+        cursor.close()
+
+
+class PreparedStatement:
+    """Any PostgreSQL statement written with ``$1…`` parameters (e.g. a data-modifying CTE),
+    prepared as ``name`` once per pooled connection and run on the driver cursor."""
+
+    def __init__(self, name: str, sql: str, parameter_count: int) -> None:
+        if not _NAME.fullmatch(name):
+            raise ValueError(f"prepared statement name {name!r} must be a lower-case SQL identifier")
+        self.name = name
+        self._sql = sql
+        self._execute = f"EXECUTE {name}({', '.join('%s' for _ in range(parameter_count))})"
+        self.parameter_count = parameter_count
+
+    def rows(self, connection: Connection, arguments: Sequence[Any]) -> list[tuple[Any, ...]]:
+        if connection.dialect.name != "postgresql":
+            raise ValueError(f"prepared statement {self.name!r} is PostgreSQL only")
+        if len(arguments) != self.parameter_count:
+            raise ValueError(f"prepared statement {self.name!r} takes {self.parameter_count} arguments, "
+                             f"got {len(arguments)}")
+        return run_prepared(connection, self.name, lambda: self._sql, self._execute, arguments)
+
+
+__all__ = ["PreparedSelect", "PreparedStatement", "run_prepared"]

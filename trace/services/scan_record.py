@@ -20,8 +20,10 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from trace.db.base import utc_now
 from trace.db.consumer import Alert, Coupon, Verification
-from trace.db.ledger_store import NewEntry
+from trace.db.ledger_store import LOCK_CLASS, NewEntry
+from trace.db.prepared import PreparedStatement
 from trace.domain.scan import AuditGroup, Flag, ScanPlace, ScanVerdict
 from trace.services import ledger, webhooks
 
@@ -49,18 +51,25 @@ class RecordedVerification:
     flags: str
 
 
+_ENTRY_HEAD = "tracemark-verification/1\nid="
+
+
+def _entry_tail(unit_key: str, verified_at: datetime, audit_group: str, region: str | None, verdict: str,
+                flags: str) -> str:
+    """The entry's lines after its ``id=`` value (the id is known only once the row is in)."""
+    return (f"\nunit={unit_key}\nverified_at={verified_at.isoformat(timespec='microseconds')}\n"
+            f"audit_group={audit_group}\nregion={region or ''}\nverdict={verdict}\nflags={flags}\n")
+
+
 def verification_entry(row: Verification | RecordedVerification) -> NewEntry:
     """The ledger entry of a verification, rebuilt from its row by audits.
 
     Neither the client hash nor coordinates go into it: ledger entries are public (inclusion
     proofs carry them), so they hold only what the page shows anyway.
     """
-    lines = [
-        "tracemark-verification/1", f"id={row.id}", f"unit={row.unit_key}",
-        f"verified_at={row.verified_at.isoformat(timespec='microseconds')}", f"audit_group={row.audit_group}",
-        f"region={row.region or ''}", f"verdict={row.verdict}", f"flags={row.flags}",
-    ]
-    return NewEntry(kind="verification", ref=f"verification:{row.id}", entry=("\n".join(lines) + "\n").encode())
+    text = _ENTRY_HEAD + str(row.id) + _entry_tail(row.unit_key, row.verified_at, row.audit_group, row.region,
+                                                    row.verdict, row.flags)
+    return NewEntry(kind="verification", ref=f"verification:{row.id}", entry=text.encode())
 
 
 def stored_verification_entry(session: Session, ref: str) -> bytes:
@@ -70,6 +79,22 @@ def stored_verification_entry(session: Session, ref: str) -> bytes:
 
 
 _INSERT_VERIFICATION = insert(Verification).returning(Verification.id)
+
+# PostgreSQL: the verification row and its ledger entry in one prepared statement and one
+# round trip. The entry is the text of :func:`verification_entry` (head, the new row's id,
+# tail) and its leaf hash SHA-256(0x00 || entry) as :func:`trace.ledger.hashing.hash_leaf`
+# computes it; the shared append lock and the brand's KEY SHARE lock are taken as
+# ``trace.db.ledger_store.insert_entries`` takes them, before the entry's id is drawn.
+_RECORD_PG = PreparedStatement("tracemark_scan_record", (
+    "WITH v AS (INSERT INTO verification (brand_id, unit_key, verified_at, audit_group, region, latitude, longitude, "
+    "client_hash, verdict, flags) VALUES ($1::int, $2::varchar, $3::timestamptz, $4::varchar, $5::varchar, "
+    "$6::float8, $7::float8, $8::bytea, $9::varchar, $10::text) RETURNING id), "
+    f"append_lock AS (SELECT pg_advisory_xact_lock_shared({LOCK_CLASS}, id) FROM brand WHERE id = $1::int "
+    "FOR KEY SHARE), "
+    "e AS (SELECT v.id, convert_to($11::text || v.id::text || $12::text, 'UTF8') AS entry FROM v, append_lock) "
+    "INSERT INTO ledger_entry (brand_id, kind, ref, entry, leaf_hash, created_at) "
+    "SELECT $1::int, 'verification', 'verification:' || e.id::text, e.entry, sha256('\\x00'::bytea || e.entry), "
+    "$13::timestamptz FROM e RETURNING ref"), 13)
 
 
 def record_verification(session: Session, *, brand_id: int, unit_key: str, now: datetime, audit_group: AuditGroup,
@@ -85,7 +110,18 @@ def record_verification(session: Session, *, brand_id: int, unit_key: str, now: 
     values = {"brand_id": brand_id, "unit_key": unit_key, "verified_at": now, "audit_group": audit_group.value,
               "region": place.region, "latitude": place.latitude, "longitude": place.longitude, "client_hash": client,
               "verdict": verdict.value, "flags": flags_json}
-    row_id = session.connection().execute(_INSERT_VERIFICATION, values).scalar_one()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        found = _RECORD_PG.rows(connection, (
+            brand_id, unit_key, now, audit_group.value, place.region, place.latitude, place.longitude, client,
+            verdict.value, flags_json, _ENTRY_HEAD,
+            _entry_tail(unit_key, now, audit_group.value, place.region, verdict.value, flags_json), utc_now()))
+        if not found:
+            raise ValueError(f"brand {brand_id} does not exist: ledger entries need an existing brand")
+        return RecordedVerification(id=int(found[0][0].split(":", 1)[1]), unit_key=unit_key, verified_at=now,
+                                    audit_group=audit_group.value, region=place.region, latitude=place.latitude,
+                                    longitude=place.longitude, verdict=verdict.value, flags=flags_json)
+    row_id = connection.execute(_INSERT_VERIFICATION, values).scalar_one()
     row = RecordedVerification(id=row_id, unit_key=unit_key, verified_at=now, audit_group=audit_group.value,
                                region=place.region, latitude=place.latitude, longitude=place.longitude,
                                verdict=verdict.value, flags=flags_json)
