@@ -30,9 +30,14 @@ def test_bench_ledger_sequences_audits_and_proves_every_leaf(database_url: str) 
     assert (result.leaves, result.batch, result.proofs) == (2_500, 1_000, 50)
     assert result.appends_per_s > 0 and result.proofs_per_s > 0 and result.proofs_concurrent_per_s > 0
     assert 0 < result.audit_ratio and result.audit_target_seconds == 2 * 2_500 / result.raw_sha256_per_s
+    # PostgreSQL: a writer and a sequencer process at once; SQLite (one writer): in turn.
+    assert result.sequencer == ("concurrent process" if database_url.startswith("postgresql") else "in turn")
+    assert result.gap_free_root_recomputed is True and result.proof_clients == 4
     db = Database.from_url(database_url)
     try:
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT size FROM ledger_log")).scalar() == 2_500
+            assert conn.execute(text("SELECT count(*), min(leaf_index), max(leaf_index) FROM ledger_leaf")).one() == (
+                2_500, 0, 2_499)
     finally:
         db.dispose()
