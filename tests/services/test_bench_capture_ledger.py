@@ -3,9 +3,11 @@ captured (warm-up included) and every leaf sequenced, audited clean and provable
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from trace.db.database import Database
+from trace.errors import TraceError
 from trace.services.bench_capture import bench_capture
 from trace.services.bench_ledger import bench_ledger
 
@@ -41,3 +43,23 @@ def test_bench_ledger_sequences_audits_and_proves_every_leaf(database_url: str) 
                 2_500, 0, 2_499)
     finally:
         db.dispose()
+
+
+def test_bench_capture_with_concurrent_clients_stores_every_event_once(database_url: str) -> None:
+    result = bench_capture(database_url=database_url, documents=5, events=3, epcs=2, workers=3)
+    assert (result.workers, result.events) == (3, 15)
+    db = Database.from_url(database_url)
+    try:
+        with db.engine.connect() as conn:
+            # warm-up + 5 timed documents of 3 events, each once (then the baseline's 15 raw
+            # rows); each captured event one ledger leaf
+            assert conn.execute(text("SELECT count(*), count(DISTINCT hash_id) FROM epcis_event")).one() == (33, 33)
+            assert conn.execute(text("SELECT count(*) FROM epcis_event WHERE hash_id LIKE 'ni:%'")).scalar() == 18
+            assert conn.execute(text("SELECT size FROM ledger_log")).scalar() == 18
+    finally:
+        db.dispose()
+
+
+def test_bench_capture_needs_a_worker(database_url: str) -> None:
+    with pytest.raises(TraceError, match="at least one worker"):
+        bench_capture(database_url=database_url, documents=1, events=1, epcs=1, workers=0)

@@ -85,14 +85,16 @@ def capture_bench(
     documents: int = typer.Option(50, "--documents", help="EPCIS documents to capture."),
     events: int = typer.Option(100, "--events", help="ObjectEvents per document."),
     epcs: int = typer.Option(10, "--epcs", help="EPCs per event."),
+    workers: int = typer.Option(1, "--workers", help="Concurrent capture clients (threads, one connection each)."),
     database_url: str | None = typer.Option(None, "--database-url", help="Default: a fresh SQLite file."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
 ) -> None:
     """EPCIS capture (validation, hashing, state, ledger) vs a raw bulk insert of the same rows."""
-    result = bench_capture(database_url=database_url, documents=documents, events=events, epcs=epcs)
+    result = bench_capture(database_url=database_url, documents=documents, events=events, epcs=epcs,
+                           workers=workers)
     figures = {**asdict(result), "ratio": result.ratio, "targets": {"events_per_s": 5000, "ratio": 0.2}}
     _report(figures, as_json=as_json, title=f"tracemark bench capture ({result.database}, {result.events:,} events, "
-                        f"{result.epcs_per_event} EPCs each)", rows=[
+                        f"{result.epcs_per_event} EPCs each, {result.workers} concurrent clients)", rows=[
         ("capture incl. ledger (target >= 5,000)", f"{result.events_per_s:,.0f} events/s"),
         ("raw bulk insert of the same rows (baseline)", f"{result.raw_events_per_s:,.0f} events/s"),
         ("ratio (target >= 0.20)", f"{result.ratio:.2f}"),

@@ -8,6 +8,7 @@ import io
 import json
 import secrets
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -19,7 +20,8 @@ from sqlalchemy import text
 from trace.crypto import FileKeyStore
 from trace.db import migrate
 from trace.db.database import Database
-from trace.services import brands
+from trace.errors import TraceError
+from trace.services import brands, ledger
 from trace.services.capture import capture_document
 from trace.services.lookups import brand_by_slug
 
@@ -34,6 +36,8 @@ class CaptureBenchResult:
     epcs_per_event: int
     events_per_s: float
     raw_events_per_s: float
+    workers: int = 1
+    """Concurrent capture clients (threads, each with its own connection), as partners uploading at once."""
 
     @property
     def ratio(self) -> float:
@@ -87,8 +91,50 @@ def _raw_insert(db: Database, brand_id: int, documents: list[dict[str, Any]]) ->
     return sum(len(d["epcisBody"]["eventList"]) for d in documents) / (time.perf_counter() - start)
 
 
+def _capture_all(db: Database, slug: str, documents: list[dict[str, Any]], workers: int) -> None:
+    """Capture ``documents`` with ``workers`` concurrent clients taking the next document in
+    turn, then sequence whatever of the ledger the writers' own passes left pending."""
+    queue = iter(documents)
+    lock = threading.Lock()
+    failures: list[BaseException] = []
+
+    def client() -> None:
+        while not failures:
+            with lock:
+                doc = next(queue, None)
+            if doc is None:
+                return
+            try:
+                capture_document(db, slug, doc, captured_by="bench")
+            except BaseException as exc:  # reported below, after the other clients stop
+                failures.append(exc)
+
+    threads = [threading.Thread(target=client, name=f"bench-capture-{n}") for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    ledger.sequence(db, slug)
+
+
+def _check_stored(db: Database, slug: str, expected: int) -> None:
+    """Every event stored once, every ledger entry a leaf of the tree (no gap, nothing pending)."""
+    with db.reading() as session:
+        brand_id = brand_by_slug(session, slug).id
+        stored, = session.execute(text("SELECT count(*) FROM epcis_event WHERE brand_id = :b"), {"b": brand_id}).one()
+        entries, = session.execute(text("SELECT count(*) FROM ledger_entry WHERE brand_id = :b"), {"b": brand_id}).one()
+        size, = session.execute(text("SELECT size FROM ledger_log WHERE brand_id = :b"), {"b": brand_id}).one()
+    if not stored == entries == size == expected:
+        raise TraceError(f"bench capture: {expected} events sent, {stored} stored, {entries} ledger entries, "
+                         f"ledger size {size}")
+
+
 def bench_capture(*, database_url: str | None, documents: int = 50, events: int = 100,
-                  epcs: int = 10) -> CaptureBenchResult:
+                  epcs: int = 10, workers: int = 1) -> CaptureBenchResult:
+    if workers < 1:
+        raise TraceError("bench capture needs at least one worker")
     with tempfile.TemporaryDirectory(prefix="tracemark-bench-") as tmp:
         url = database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         migrate.upgrade(url)
@@ -107,12 +153,13 @@ def bench_capture(*, database_url: str | None, documents: int = 50, events: int 
             postgres = session.get_bind().dialect.name == "postgresql"
             session.execute(text("ANALYZE epc_state, epcis_event, epcis_event_epc" if postgres else "ANALYZE"))
         began = time.perf_counter()
-        for doc in docs:
-            capture_document(db, slug, doc, captured_by="bench")
+        _capture_all(db, slug, docs, workers)
         rate = documents * events / (time.perf_counter() - began)
+        _check_stored(db, slug, (documents + 1) * events)
         with db.reading() as session:
             brand_id = brand_by_slug(session, slug).id
         raw = _raw_insert(db, brand_id, docs)
         db.dispose()
         return CaptureBenchResult(database=db.dialect, documents=documents, events=documents * events,
-                                  epcs_per_event=epcs, events_per_s=rate, raw_events_per_s=raw)
+                                  epcs_per_event=epcs, events_per_s=rate, raw_events_per_s=raw,
+                                  workers=workers)
