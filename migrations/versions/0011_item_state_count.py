@@ -6,8 +6,8 @@ item states per outermost container and lot (``item_state_count``) and of units 
 Triggers keep the counts: on ``epc_state`` every insert, update and delete of a
 non-container row moves one unit between groups (PostgreSQL: one statement-level trigger
 per operation over its transition tables, so a COPY or a bulk UPDATE pays one aggregate,
-not one call per row; SQLite: row triggers); on ``verification`` the first verification
-of an object moves it to the ``verified`` group; on ``unit`` every insert, delete or change
+not one call per row; SQLite: row triggers); on ``verification`` (a row trigger: one row
+per scan) the first verification of an object moves it to the ``verified`` group; on ``unit`` every insert, delete or change
 of lot. Existing rows are counted here, and existing states get their root.
 
 Revision ID: 0011
@@ -63,19 +63,27 @@ _PG_FUNCTIONS = {
     "tracemark_item_states_inserted": _add(_groups("new_rows", "1")),
     "tracemark_item_states_updated": _add(f"{_groups('new_rows', '1')} UNION ALL {_groups('old_rows', '-1')}"),
     "tracemark_item_states_deleted": _add(_groups("old_rows", "-1")),
-    # Objects verified for the first time: none of their verifications is older than this statement.
-    "tracemark_item_states_verified": _moved_to_verified(
-        "(SELECT s.* FROM epc_state s JOIN (SELECT DISTINCT n.brand_id, n.unit_key FROM new_rows n"
-        " WHERE NOT EXISTS (SELECT 1 FROM verification v WHERE v.brand_id = n.brand_id AND v.unit_key = n.unit_key"
-        " AND v.id NOT IN (SELECT id FROM new_rows))) f ON s.brand_id = f.brand_id AND s.epc_key = f.unit_key)"),
 }
 _PG_TRIGGERS = (
     ("epc_state", "item_state_count_insert", "INSERT", "NEW TABLE AS new_rows", "tracemark_item_states_inserted"),
     ("epc_state", "item_state_count_update", "UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows",
      "tracemark_item_states_updated"),
     ("epc_state", "item_state_count_delete", "DELETE", "OLD TABLE AS old_rows", "tracemark_item_states_deleted"),
-    ("verification", "item_state_count_verified", "INSERT", "NEW TABLE AS new_rows", "tracemark_item_states_verified"),
 )
+# A row trigger on verification: every consumer scan inserts one row, and for all but an
+# object's first verification one index probe settles it (a statement trigger's transition
+# table and query cost a scan more than that).
+_PG_FIRST_VERIFICATION = (
+    "CREATE FUNCTION tracemark_item_states_verified() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "BEGIN\n"
+    "IF EXISTS (SELECT 1 FROM verification v WHERE v.brand_id = NEW.brand_id AND v.unit_key = NEW.unit_key"
+    " AND v.id <> NEW.id) THEN\nRETURN NULL;\nEND IF;\n"
+    + _moved_to_verified("(SELECT * FROM epc_state WHERE brand_id = NEW.brand_id AND epc_key = NEW.unit_key)")
+    + ";\nRETURN NULL;\nEND\n$$")
+_PG_FIRST_VERIFICATION_TRIGGER = ("CREATE TRIGGER item_state_count_verified AFTER INSERT ON verification"
+                                  " FOR EACH ROW EXECUTE FUNCTION tracemark_item_states_verified()")
+
+
 def _lot_units(source: str, sign: str) -> str:
     return (f"INSERT INTO lot_unit_count (lot_id, n) SELECT lot_id, {sign} * count(*) FROM {source} WHERE true"
             " GROUP BY lot_id ON CONFLICT (lot_id) DO UPDATE SET n = lot_unit_count.n + excluded.n")
@@ -161,6 +169,8 @@ def upgrade() -> None:
         for table, trigger, operation, transition, function in _PG_TRIGGERS:
             op.execute(f"CREATE TRIGGER {trigger} AFTER {operation} ON {table} REFERENCING {transition}"
                        f" FOR EACH STATEMENT EXECUTE FUNCTION {function}()")
+        op.execute(_PG_FIRST_VERIFICATION)
+        op.execute(_PG_FIRST_VERIFICATION_TRIGGER)
         return
     for table, trigger, operation, when, sql in _SQLITE_TRIGGERS:
         op.execute(f"CREATE TRIGGER {trigger} AFTER {operation} ON {table} FOR EACH ROW{when} BEGIN {sql}; END")
@@ -171,7 +181,8 @@ def downgrade() -> None:
     for table, trigger, *_ in (_PG_TRIGGERS if postgres else _SQLITE_TRIGGERS):
         op.execute(f"DROP TRIGGER IF EXISTS {trigger}" + (f" ON {table}" if postgres else ""))
     if postgres:
-        for name in _PG_FUNCTIONS:
+        op.execute("DROP TRIGGER IF EXISTS item_state_count_verified ON verification")
+        for name in (*_PG_FUNCTIONS, "tracemark_item_states_verified"):
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
     op.drop_index('ix_epc_state_container_root', table_name='epc_state')
     op.drop_index('ix_item_state_count_brand_id_lot_id', table_name='item_state_count')
