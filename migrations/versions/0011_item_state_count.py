@@ -72,12 +72,13 @@ _PG_TRIGGERS = (
 )
 # A row trigger on verification: every consumer scan inserts one row, and for all but an
 # object's first verification one index probe settles it (a statement trigger's transition
-# table and query cost a scan more than that).
+# table and query cost a scan more than that). "First" is the lowest id of the object's
+# verifications, so of several inserted by one statement exactly one moves the count.
 _PG_FIRST_VERIFICATION = (
     "CREATE FUNCTION tracemark_item_states_verified() RETURNS trigger LANGUAGE plpgsql AS $$\n"
     "BEGIN\n"
     "IF EXISTS (SELECT 1 FROM verification v WHERE v.brand_id = NEW.brand_id AND v.unit_key = NEW.unit_key"
-    " AND v.id <> NEW.id) THEN\nRETURN NULL;\nEND IF;\n"
+    " AND v.id < NEW.id) THEN\nRETURN NULL;\nEND IF;\n"
     + _moved_to_verified("(SELECT * FROM epc_state WHERE brand_id = NEW.brand_id AND epc_key = NEW.unit_key)")
     + ";\nRETURN NULL;\nEND\n$$")
 _PG_FIRST_VERIFICATION_TRIGGER = ("CREATE TRIGGER item_state_count_verified AFTER INSERT ON verification"
@@ -111,7 +112,7 @@ _SQLITE_TRIGGERS = (
     ("epc_state", "item_state_count_delete", "DELETE", "", _add(_groups(_row("OLD"), "-1"))),
     ("verification", "item_state_count_verified", "INSERT",
      " WHEN NOT EXISTS (SELECT 1 FROM verification v WHERE v.brand_id = NEW.brand_id AND v.unit_key = NEW.unit_key"
-     " AND v.id <> NEW.id)",
+     " AND v.id < NEW.id)",
      _moved_to_verified("(SELECT * FROM epc_state WHERE brand_id = NEW.brand_id AND epc_key = NEW.unit_key)")),
 )
 

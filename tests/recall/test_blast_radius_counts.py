@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, insert, select, text
 
 from recall_world import GTIN, MATERIAL, build, item, item_key, sscc, sscc_key, _doc, _event
 from trace.db import blast_radius, blast_radius_counts
@@ -141,8 +141,13 @@ def test_counts_follow_every_change_of_state(runtime) -> None:
                                      client_hash=b"1" * 16, verdict="genuine"))
             session.flush()
     assert _stored(runtime) == _recount(runtime)
+    with runtime.db.transaction() as session:  # one statement, three rows of one unit: it moves once
+        session.execute(insert(Verification), [
+            {"brand_id": brand_id, "unit_key": item_key(world.case_items[402][0]), "audit_group": "consumer",
+             "client_hash": b"2" * 16, "verdict": "genuine"} for _ in range(3)])
+    assert _stored(runtime) == _recount(runtime)
     verified = {k: n for k, n in _stored(runtime).items() if k[7]}
-    assert sum(verified.values()) == 4  # the two from recall_world and the two above
+    assert sum(verified.values()) == 5  # the two from recall_world and the three units above
     with runtime.db.transaction() as session:
         session.execute(delete(EpcState).where(EpcState.epc_key == item_key(world.case_items[500][0])))
     recounted = _recount(runtime)
