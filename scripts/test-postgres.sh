@@ -188,7 +188,7 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 max_connections = 200
-shared_buffers = 256MB
+shared_buffers = 1GB
 EOF
 
     local serverlog=$data/server.log

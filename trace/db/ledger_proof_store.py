@@ -44,42 +44,45 @@ _PREPARED = {
 }
 
 
-# The whole inclusion proof in one statement, context row first (level -1): the head, the
-# entry and its leaf; the leaf's block, the 2^BLOCK_BITS leaves around it (one range scan,
-# pages the leaf's own lookup just read); the leaf's perfect siblings from level
-# BLOCK_BITS up to level $4 (exclusive; above it are UpperNodes); the compact range of the
-# tree size $3 (default: the head's) from level BLOCK_BITS up to level $4, and the leaves of
-# that tree's last, partial block (unless it is the leaf's): the right border whose nodes
-# make the ephemeral proof element and the root of an older tree. Nodes below BLOCK_BITS
-# are not stored (ledger_store.LOWEST_STORED_LEVEL): they are hashed from the blocks read.
+# The whole inclusion proof in one statement, one row first (level -1): the head, the
+# entry and its leaf, the leaf's block (the 2^BLOCK_BITS leaf hashes around it, packed in
+# index order: one range scan of pages the leaf's own lookup just read) and the leaves of
+# the tree's last, partial block unless it is the leaf's (packed too: the right border
+# of the tree of size $3, default the head's); then one row per stored node: the leaf's
+# perfect siblings from level BLOCK_BITS up to level $4 (exclusive; above it are
+# UpperNodes) and the compact range of that tree between the same levels. Nodes below
+# BLOCK_BITS are not stored (ledger_store.LOWEST_STORED_LEVEL): they are hashed from the
+# blocks read. Packed hashes cost the driver one value instead of a row per leaf.
 BLOCK_BITS = LOWEST_STORED_LEVEL
-_PREPARED["tracemark_proof_all"] = (
-    "(text, text, bigint, int) AS WITH c AS (SELECT g.brand_id, g.size, g.root_hash, g.public_key, e.id AS entry_id, "
-    "l.leaf_index, l.leaf_hash, e.entry, COALESCE($3, g.size) AS s FROM brand b JOIN ledger_log g ON g.brand_id = b.id "
+_CONTEXT = (
+    "SELECT g.brand_id, g.size, g.root_hash, g.public_key, e.id AS entry_id, l.leaf_index, l.leaf_hash, e.entry, "
+    "COALESCE($3, g.size) AS s FROM brand b JOIN ledger_log g ON g.brand_id = b.id "
     "LEFT JOIN ledger_entry e ON e.brand_id = b.id AND e.ref = $1 LEFT JOIN ledger_leaf l ON l.entry_id = e.id "
-    "WHERE b.slug = $2), "
+    "WHERE b.slug = $2"
+)
+_FIRST_ROW = (
+    "SELECT -1, c.leaf_index, c.leaf_hash, c.brand_id, c.size, c.root_hash, c.entry_id, c.entry, c.public_key, "
+    "(SELECT string_agg(f.leaf_hash, ''::bytea ORDER BY f.leaf_index) FROM ledger_leaf f "
+    f"WHERE f.brand_id = c.brand_id AND f.leaf_index >= (c.leaf_index >> {BLOCK_BITS}) << {BLOCK_BITS} "
+    f"AND f.leaf_index < LEAST(((c.leaf_index >> {BLOCK_BITS}) + 1) << {BLOCK_BITS}, c.s)), "
+    "(SELECT string_agg(f.leaf_hash, ''::bytea ORDER BY f.leaf_index) FROM ledger_leaf f "
+    f"WHERE c.s <= c.size AND c.s % {1 << BLOCK_BITS} <> 0 AND c.leaf_index >> {BLOCK_BITS} <> c.s >> {BLOCK_BITS} "
+    f"AND f.brand_id = c.brand_id AND f.leaf_index >= (c.s >> {BLOCK_BITS}) << {BLOCK_BITS} AND f.leaf_index < c.s) "
+)
+_PREPARED["tracemark_proof_all"] = (
+    f"(text, text, bigint, int) AS WITH c AS ({_CONTEXT}), "
     f"w AS (SELECT k, (c.leaf_index >> k) # 1 AS ix FROM c, generate_series({BLOCK_BITS}, LEAST($4, 63) - 1) AS k "
     "WHERE c.leaf_index IS NOT NULL AND c.leaf_index < c.s AND (((c.leaf_index >> k) # 1) + 1) << k <= c.s "
     f"UNION SELECT k, (c.s >> k) - 1 FROM c, generate_series({BLOCK_BITS}, LEAST($4, 63) - 1) AS k "
     "WHERE c.entry_id IS NOT NULL AND c.s > 0 AND c.s <= c.size AND (1::bigint << k) <= c.s AND (c.s >> k) & 1 = 1) "
-    "SELECT -1, c.leaf_index, c.leaf_hash, c.brand_id, c.size, c.root_hash, c.entry_id, c.entry, c.public_key FROM c "
-    # LATERAL ... ORDER BY LIMIT: an index scan of 16 rows (the generic plan's estimate
-    # otherwise picks a bitmap scan, ~5% slower per proof).
-    "UNION ALL SELECT 0, f.leaf_index, f.leaf_hash, NULL, NULL, NULL, NULL, NULL, NULL FROM c CROSS JOIN LATERAL "
-    "(SELECT leaf_index, leaf_hash FROM ledger_leaf f WHERE f.brand_id = c.brand_id "
-    f"AND f.leaf_index >= (c.leaf_index >> {BLOCK_BITS}) << {BLOCK_BITS} "
-    f"AND f.leaf_index < LEAST(((c.leaf_index >> {BLOCK_BITS}) + 1) << {BLOCK_BITS}, c.s) "
-    f"ORDER BY f.leaf_index LIMIT {1 << BLOCK_BITS}) AS f "
-    "UNION ALL SELECT 0, f.leaf_index, f.leaf_hash, NULL, NULL, NULL, NULL, NULL, NULL FROM c CROSS JOIN LATERAL "
-    "(SELECT leaf_index, leaf_hash FROM ledger_leaf f WHERE f.brand_id = c.brand_id "
-    f"AND f.leaf_index >= (c.s >> {BLOCK_BITS}) << {BLOCK_BITS} AND f.leaf_index < c.s "
-    f"ORDER BY f.leaf_index LIMIT {1 << BLOCK_BITS}) AS f "
-    f"WHERE c.leaf_index IS NOT NULL AND c.s <= c.size AND c.s % {1 << BLOCK_BITS} <> 0 "
-    f"AND c.leaf_index >> {BLOCK_BITS} <> c.s >> {BLOCK_BITS} "
-    "UNION ALL SELECT w.k, w.ix, (SELECT n.hash FROM ledger_node n "
+    f"{_FIRST_ROW} FROM c UNION ALL SELECT w.k, w.ix, (SELECT n.hash FROM ledger_node n "
     "WHERE n.brand_id = c.brand_id AND n.level = w.k AND n.node_index = w.ix), "
-    "NULL, NULL, NULL, NULL, NULL, NULL FROM w, c"
+    "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM w, c"
 )
+# The same first row alone, when every stored node the proof needs is kept here (the
+# ledger's UpperNodes start at BLOCK_BITS): the node rows' machinery (generate_series,
+# UNION, sort) cost the database a third of the statement even when it found none.
+_PREPARED["tracemark_proof_blocks"] = f"(text, text, bigint) AS {_FIRST_ROW} FROM ({_CONTEXT}) AS c"
 _PREPARED["tracemark_upper_nodes"] = (
     "(int, int) AS SELECT level, node_index, hash FROM ledger_node WHERE brand_id = $1 AND level >= $2"
 )
@@ -137,17 +140,25 @@ def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None) -> Proo
     (:attr:`Database.unpinged`)."""
     slot = (engine, brand)
     upper = _UPPER.get(slot)
-    rows = autocommit_read(engine, lambda connection: _run_prepared(
-        connection, "tracemark_proof_all", (ref, brand, size, 64 if upper is None else upper.level)))
+    if upper is not None and upper.level == BLOCK_BITS:
+        rows = autocommit_read(engine, lambda connection: _run_prepared(
+            connection, "tracemark_proof_blocks", (ref, brand, size)))
+    else:
+        rows = autocommit_read(engine, lambda connection: _run_prepared(
+            connection, "tracemark_proof_all", (ref, brand, size, 64 if upper is None else upper.level)))
     context = None
     ledger = (0, b"")
     nodes: dict[tuple[int, int], bytes] = {}
-    for level, index, digest, brand_id, tree_size, root, entry_id, entry, key in rows:
+    for level, index, digest, brand_id, tree_size, root, entry_id, entry, key, block, border in rows:
         if level == -1:
             context = ProofContext(brand_id=brand_id, tree_size=tree_size, root_hash=bytes(root), entry_id=entry_id,
                                    leaf_index=index, leaf_hash=None if digest is None else bytes(digest),
                                    entry=None if entry is None else bytes(entry))
             ledger = (brand_id, bytes(key))
+            if index is not None:
+                last = size if size is not None else tree_size
+                _unpack_leaves(nodes, index, last, block)
+                _unpack_leaves(nodes, last - 1, last, border)
         elif digest is not None:
             nodes[(level, index)] = bytes(digest)
     if context is None or context.leaf_index is None:
@@ -192,6 +203,20 @@ def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None) -> Proo
     return ProofBundle(context, nodes, plan)
 
 
+def _unpack_leaves(nodes: dict[tuple[int, int], bytes], index: int, size: int, packed: bytes | None) -> None:
+    """The leaf hashes of ``index``'s block in a tree of ``size`` leaves, packed in index
+    order from the block's first, into ``nodes``; a block with a leaf missing or of another
+    length (a broken ledger) adds none: the proof is then planned, and what is missing
+    fetched and reported by name."""
+    first = index >> BLOCK_BITS << BLOCK_BITS
+    count = min(first + (1 << BLOCK_BITS), size) - first
+    if not packed or len(packed) != 32 * count:
+        return
+    packed = bytes(packed)
+    for j in range(count):
+        nodes[(0, first + j)] = packed[32 * j:32 * j + 32]
+
+
 def _direct_proof(index: int, size: int, nodes: dict[tuple[int, int], bytes], upper: UpperNodes) -> list[bytes] | None:
     """The inclusion proof of leaf ``index`` at ``size`` from the nodes read and kept, or
     None if one is missing (the caller then plans the proof and fetches what is missing).
@@ -220,9 +245,20 @@ def _direct_proof(index: int, size: int, nodes: dict[tuple[int, int], bytes], up
             row = [sha256(prefix + row[j] + row[j + 1]).digest() for j in range(0, len(row), 2)]
         return row[0]
 
-    proof = []
-    level, i, last = 0, index, size - 1
+    first = index >> BLOCK_BITS << BLOCK_BITS
+    row = [get((0, j)) for j in range(first, min(first + (1 << BLOCK_BITS), size))]
+    if None in row:
+        return None
+    proof = _block_path(row, index - first)
+    level, i, last = BLOCK_BITS, index >> BLOCK_BITS, (size - 1) >> BLOCK_BITS
     while last:
+        if level >= kept_from and i & 1:  # the common case, inlined: a kept left sibling
+            digest = kept.get((level, i - 1))
+            if digest is None:
+                return None
+            proof.append(digest)
+            level, i, last = level + 1, i >> 1, last >> 1
+            continue
         if i & 1:
             digest = node(level, i - 1)
         elif i == last:
@@ -238,6 +274,30 @@ def _direct_proof(index: int, size: int, nodes: dict[tuple[int, int], bytes], up
             proof.append(digest)
         level, i, last = level + 1, i >> 1, last >> 1
     return proof
+
+
+def _block_path(row: list[bytes], i: int) -> list[bytes]:
+    """The proof of leaf ``i`` inside its block (leaf hashes ``row``; fewer than a block's
+    at the tree's end): each level's sibling of the path, hashed from its leaves only (a
+    last odd node has none and moves up as is, which is how RFC 9162 splits a partial
+    block)."""
+    proof = []
+    span = 1
+    while span < len(row):
+        start = (i ^ 1) * span
+        if start < len(row):
+            proof.append(_subtree(row[start:start + span]))
+        i >>= 1
+        span <<= 1
+    return proof
+
+
+def _subtree(leaves: list[bytes]) -> bytes:
+    """The root of a few leaf hashes (RFC 9162: a last odd node moves up unhashed)."""
+    while len(leaves) > 1:
+        leaves = [sha256(b"\x01" + leaves[j] + leaves[j + 1]).digest() if j + 1 < len(leaves) else leaves[j]
+                  for j in range(0, len(leaves), 2)]
+    return leaves[0]
 
 
 def _from_block(address: tuple[int, int], nodes: dict[tuple[int, int], bytes]) -> bytes | None:
