@@ -34,7 +34,7 @@ def test_bench_ledger_sequences_audits_and_proves_every_leaf(database_url: str) 
     assert 0 < result.audit_ratio and result.audit_target_seconds == 2 * 2_500 / result.raw_sha256_per_s
     # PostgreSQL: a writer and a sequencer process at once; SQLite (one writer): in turn.
     assert result.sequencer == ("concurrent process" if database_url.startswith("postgresql") else "in turn")
-    assert result.gap_free_root_recomputed is True and result.proof_clients == 4
+    assert result.gap_free_root_recomputed is True and result.proof_clients == 4 and result.proof_workers == 2
     db = Database.from_url(database_url)
     try:
         with db.engine.connect() as conn:
