@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -121,6 +121,24 @@ class Database:
         """A session whose work commits together at the end, or not at all."""
         with self._writers() as session, session.begin():
             yield session
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """PostgreSQL: a connection whose statements each commit on their own, for a hot
+        path made of single-statement reads and one single-statement write (the consumer
+        scan): no BEGIN and COMMIT round trips, no session. Only statements run on the
+        driver's cursor (``trace.db.prepared``) see the flag; SQLAlchemy would begin a
+        transaction of its own around its executions."""
+        if self.engine.dialect.name != "postgresql":
+            raise ValueError("autocommit connections are for PostgreSQL; use transaction()")
+        with self.engine.connect() as connection:
+            driver = connection.connection.driver_connection
+            driver.autocommit = True
+            try:
+                yield connection
+            finally:
+                if not driver.closed:
+                    driver.autocommit = False
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

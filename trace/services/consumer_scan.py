@@ -109,29 +109,15 @@ def scan(db: Database, judges: ScanJudges, url: str, *, secret: bytes,
     key = unit_key(signed.gtin, signed.serial)
     if not isinstance(audit_group, AuditGroup):
         audit_group = audit_group(signed.brand)
-    coupon = None
-    with db.transaction() as session:
-        try:
-            facts = read_facts(session.connection(), signed, key, tap, now=now)
-        except SignatureError as exc:
-            return _forged(exc, base)
-        consumer = [s for s in facts.prior if s.audit_group is AuditGroup.CONSUMER]
-        first = facts.first_consumer or (consumer[0] if consumer else None)
-        context = ScanContext(signature=signed, unit=facts.unit, state=facts.state, prior_scans=facts.prior, now=now,
-                              place=place, audit_group=audit_group, policy=facts.policy or judges.default_policy,
-                              sun=facts.sun, consumer_scan_count=facts.consumer_count)
-        judged = judges.risk(context)
-        row = scan_record.record_verification(
-            session, brand_id=facts.brand_id, unit_key=key, now=now, audit_group=audit_group, place=place,
-            client=scan_record.client_hash(secret, client_address), verdict=judged.verdict, flags=judged.flags)
-        scan_record.raise_alerts(session, brand_id=facts.brand_id, brand=signed.brand, unit_key=key,
-                                 verification=row, flags=judged.flags)
-        if (judged.verdict is ScanVerdict.GENUINE and audit_group is AuditGroup.CONSUMER and facts.consumer_count == 0
-                and facts.campaign is not None):
-            code = scan_record.issue_coupon(session, campaign_id=facts.campaign.id, unit_key=key, now=now)
-            coupon = (code, facts.campaign.offer) if code else None
-        if facts.sun is not None and facts.tag_counter_may_advance and judged.verdict is not ScanVerdict.POSSIBLE_COPY:
-            _advance_counter(session, facts.brand_id, facts.sun)
+    client = scan_record.client_hash(secret, client_address)
+    record = _read_judge_record_autocommit if db.dialect == "postgresql" else _read_judge_record
+    try:
+        facts, judged, coupon = record(db, judges, signed, key, tap, now=now, place=place, audit_group=audit_group,
+                                       client=client)
+    except SignatureError as exc:  # the signing brand is gone: nothing to record against
+        return _forged(exc, base)
+    consumer = [s for s in facts.prior if s.audit_group is AuditGroup.CONSUMER]
+    first = facts.first_consumer or (consumer[0] if consumer else None)
     journey, proof = _journey(db, signed.brand, key, facts) if facts.state is not None else ((), facts.commission_ref)
     return ScanOutcome(
         verdict=judged.verdict, flags=judged.flags, url=url, brand=signed.brand, brand_name=facts.brand_name,
@@ -141,6 +127,82 @@ def scan(db: Database, judges: ScanJudges, url: str, *, secret: bytes,
         coupon=coupon[0] if coupon else None, campaign_offer=coupon[1] if coupon else None,
         ledger_proof=f"/ledger/{quote(signed.brand)}/proof/inclusion?event={quote(proof, safe='')}" if proof else None,
     )
+
+
+_Recorded = tuple[ScanFacts, Judged, tuple[str, str] | None]
+
+
+def _read_judge_record(db: Database, judges: ScanJudges, signed: SignedCode, key: str, tap: tuple[bytes, int] | None,
+                       *, now: datetime, place: ScanPlace, audit_group: AuditGroup, client: bytes) -> _Recorded:
+    """The scan's facts, its judgement and its writes in one transaction; the coupon earned."""
+    with db.transaction() as session:
+        facts = read_facts(session.connection(), signed, key, tap, now=now)
+        judged = _judged(judges, signed, facts, now=now, place=place, audit_group=audit_group)
+        return facts, judged, _record(session, signed, key, facts, judged, now=now, place=place,
+                                      audit_group=audit_group, client=client)
+
+
+def _read_judge_record_autocommit(db: Database, judges: ScanJudges, signed: SignedCode, key: str,
+                                  tap: tuple[bytes, int] | None, *, now: datetime, place: ScanPlace,
+                                  audit_group: AuditGroup, client: bytes) -> _Recorded:
+    """PostgreSQL: the same in two round trips for the common scan, each statement committing
+    on its own: the facts in one, the verification row with its ledger entry in the other
+    (one statement, so atomic). READ COMMITTED gives a transaction no more than that: each
+    statement sees what was committed when it began. A scan that writes more (an alert, a
+    coupon, an NFC counter) records everything in one transaction instead."""
+    with db.autocommit() as connection:
+        facts = read_facts(connection, signed, key, tap, now=now)
+        judged = _judged(judges, signed, facts, now=now, place=place, audit_group=audit_group)
+        if not _writes_more(judged, facts, audit_group):
+            scan_record.record_verification_alone(
+                connection, brand_id=facts.brand_id, unit_key=key, now=now, audit_group=audit_group, place=place,
+                client=client, verdict=judged.verdict, flags=judged.flags)
+            return facts, judged, None
+    with db.transaction() as session:
+        return facts, judged, _record(session, signed, key, facts, judged, now=now, place=place,
+                                      audit_group=audit_group, client=client)
+
+
+def _judged(judges: ScanJudges, signed: SignedCode, facts: ScanFacts, *, now: datetime, place: ScanPlace,
+            audit_group: AuditGroup) -> Judged:
+    context = ScanContext(signature=signed, unit=facts.unit, state=facts.state, prior_scans=facts.prior, now=now,
+                          place=place, audit_group=audit_group, policy=facts.policy or judges.default_policy,
+                          sun=facts.sun, consumer_scan_count=facts.consumer_count)
+    return judges.risk(context)
+
+
+def _earns_coupon(judged: Judged, facts: ScanFacts, audit_group: AuditGroup) -> bool:
+    return (judged.verdict is ScanVerdict.GENUINE and audit_group is AuditGroup.CONSUMER and facts.consumer_count == 0
+            and facts.campaign is not None)
+
+
+def _advances_counter(judged: Judged, facts: ScanFacts) -> bool:
+    return facts.sun is not None and facts.tag_counter_may_advance and judged.verdict is not ScanVerdict.POSSIBLE_COPY
+
+
+def _writes_more(judged: Judged, facts: ScanFacts, audit_group: AuditGroup) -> bool:
+    """Whether the scan writes more than its verification row and ledger entry."""
+    return (any(flag.alert is not None for flag in judged.flags) or _earns_coupon(judged, facts, audit_group)
+            or _advances_counter(judged, facts))
+
+
+def _record(session: Session, signed: SignedCode, key: str, facts: ScanFacts, judged: Judged, *, now: datetime,
+            place: ScanPlace, audit_group: AuditGroup, client: bytes) -> tuple[str, str] | None:
+    """Everything the scan writes, in the caller's transaction; the coupon (code, offer) it earned, if any."""
+    row = scan_record.record_verification(
+        session, brand_id=facts.brand_id, unit_key=key, now=now, audit_group=audit_group, place=place,
+        client=client, verdict=judged.verdict, flags=judged.flags)
+    scan_record.raise_alerts(session, brand_id=facts.brand_id, brand=signed.brand, unit_key=key,
+                             verification=row, flags=judged.flags)
+    coupon = None
+    if _earns_coupon(judged, facts, audit_group):
+        assert facts.campaign is not None
+        code = scan_record.issue_coupon(session, campaign_id=facts.campaign.id, unit_key=key, now=now)
+        coupon = (code, facts.campaign.offer) if code else None
+    if _advances_counter(judged, facts):
+        assert facts.sun is not None
+        _advance_counter(session, facts.brand_id, facts.sun)
+    return coupon
 
 
 def _forged(exc: SignatureError, base: dict[str, str | None]) -> ScanOutcome:

@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -105,22 +105,15 @@ def record_verification(session: Session, *, brand_id: int, unit_key: str, now: 
     A plain INSERT ... RETURNING (no unit-of-work flush): the row is append-only, nothing in
     the session ever changes it.
     """
-    flags_json = json.dumps([{"rule": f.rule, "verdict": f.verdict.value, "reason": f.reason} for f in flags],
-                            separators=(",", ":"), ensure_ascii=False)
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return record_verification_alone(connection, brand_id=brand_id, unit_key=unit_key, now=now,
+                                         audit_group=audit_group, place=place, client=client, verdict=verdict,
+                                         flags=flags)
+    flags_json = _flags_json(flags)
     values = {"brand_id": brand_id, "unit_key": unit_key, "verified_at": now, "audit_group": audit_group.value,
               "region": place.region, "latitude": place.latitude, "longitude": place.longitude, "client_hash": client,
               "verdict": verdict.value, "flags": flags_json}
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        found = _RECORD_PG.rows(connection, (
-            brand_id, unit_key, now, audit_group.value, place.region, place.latitude, place.longitude, client,
-            verdict.value, flags_json, _ENTRY_HEAD,
-            _entry_tail(unit_key, now, audit_group.value, place.region, verdict.value, flags_json), utc_now()))
-        if not found:
-            raise ValueError(f"brand {brand_id} does not exist: ledger entries need an existing brand")
-        return RecordedVerification(id=int(found[0][0].split(":", 1)[1]), unit_key=unit_key, verified_at=now,
-                                    audit_group=audit_group.value, region=place.region, latitude=place.latitude,
-                                    longitude=place.longitude, verdict=verdict.value, flags=flags_json)
     row_id = connection.execute(_INSERT_VERIFICATION, values).scalar_one()
     row = RecordedVerification(id=row_id, unit_key=unit_key, verified_at=now, audit_group=audit_group.value,
                                region=place.region, latitude=place.latitude, longitude=place.longitude,
@@ -129,6 +122,28 @@ def record_verification(session: Session, *, brand_id: int, unit_key: str, now: 
     # the entry names the row ("verification:<id>") and audits rebuild it from there.
     ledger.record(session, brand_id, [verification_entry(row)])
     return row
+
+
+def record_verification_alone(connection: Connection, *, brand_id: int, unit_key: str, now: datetime,
+                              audit_group: AuditGroup, place: ScanPlace, client: bytes, verdict: ScanVerdict,
+                              flags: tuple[Flag, ...]) -> RecordedVerification:
+    """PostgreSQL: the verification row and its ledger entry in one statement, so it is
+    atomic even on an autocommit connection (``Database.autocommit``)."""
+    flags_json = _flags_json(flags)
+    found = _RECORD_PG.rows(connection, (
+        brand_id, unit_key, now, audit_group.value, place.region, place.latitude, place.longitude, client,
+        verdict.value, flags_json, _ENTRY_HEAD,
+        _entry_tail(unit_key, now, audit_group.value, place.region, verdict.value, flags_json), utc_now()))
+    if not found:
+        raise ValueError(f"brand {brand_id} does not exist: ledger entries need an existing brand")
+    return RecordedVerification(id=int(found[0][0].split(":", 1)[1]), unit_key=unit_key, verified_at=now,
+                                audit_group=audit_group.value, region=place.region, latitude=place.latitude,
+                                longitude=place.longitude, verdict=verdict.value, flags=flags_json)
+
+
+def _flags_json(flags: tuple[Flag, ...]) -> str:
+    return json.dumps([{"rule": f.rule, "verdict": f.verdict.value, "reason": f.reason} for f in flags],
+                      separators=(",", ":"), ensure_ascii=False)
 
 
 def raise_alerts(session: Session, *, brand_id: int, brand: str, unit_key: str, verification: RecordedVerification,
