@@ -214,19 +214,11 @@ def test_a_packed_block_with_a_leaf_missing_is_not_unpacked() -> None:
     """A block read packed must hold exactly its leaves: one missing (a broken ledger) would
     shift every later hash into the wrong place, so none is taken (the proof is then
     planned, and the missing leaf fetched and named)."""
-    from trace.db.ledger_proof_store import _unpack_leaves
+    from trace.db.ledger_proof_store import _block_leaves
 
     leaves = [bytes([k]) * 32 for k in range(16)]
-    nodes: dict[tuple[int, int], bytes] = {}
-    _unpack_leaves(nodes, 37, 100, b"".join(leaves))  # leaf 37: block 32..47
-    assert nodes == {(0, 32 + k): leaves[k] for k in range(16)}
+    assert _block_leaves(37, 100, b"".join(leaves)) == leaves  # leaf 37: block 32..47
     for packed in (b"".join(leaves[:15]), b"".join(leaves) + b"\x00", b"", None):
-        nodes = {}
-        _unpack_leaves(nodes, 37, 100, packed)
-        assert nodes == {}
-    nodes = {}
-    _unpack_leaves(nodes, 97, 100, b"".join(leaves[:4]))  # the last, partial block: 96..99
-    assert nodes == {(0, 96 + k): leaves[k] for k in range(4)}
-    nodes = {}
-    _unpack_leaves(nodes, 97, 100, b"".join(leaves[:3]))
-    assert nodes == {}
+        assert _block_leaves(37, 100, packed) is None
+    assert _block_leaves(97, 100, b"".join(leaves[:4])) == leaves[:4]  # the last, partial block: 96..99
+    assert _block_leaves(97, 100, b"".join(leaves[:3])) is None

@@ -5,7 +5,7 @@ Split from trace/db/ledger_store.py (the append path) so each module holds one i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from hashlib import sha256
 from dataclasses import dataclass
 
@@ -149,7 +149,8 @@ def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None) -> Proo
     context = None
     ledger = (0, b"")
     nodes: dict[tuple[int, int], bytes] = {}
-    for level, index, digest, brand_id, tree_size, root, entry_id, entry, key, block, border in rows:
+    block = border = None
+    for level, index, digest, brand_id, tree_size, root, entry_id, entry, key, packed_block, packed_border in rows:
         if level == -1:
             context = ProofContext(brand_id=brand_id, tree_size=tree_size, root_hash=bytes(root), entry_id=entry_id,
                                    leaf_index=index, leaf_hash=None if digest is None else bytes(digest),
@@ -157,8 +158,8 @@ def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None) -> Proo
             ledger = (brand_id, bytes(key))
             if index is not None:
                 last = size if size is not None else tree_size
-                _unpack_leaves(nodes, index, last, block)
-                _unpack_leaves(nodes, last - 1, last, border)
+                block = _block_leaves(index, last, packed_block)
+                border = _block_leaves(last - 1, last, packed_border)
         elif digest is not None:
             nodes[(level, index)] = bytes(digest)
     if context is None or context.leaf_index is None:
@@ -169,10 +170,13 @@ def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None) -> Proo
     if upper is None or upper.ledger != ledger:
         # The first proof of this ledger here, or the slug names another ledger now.
         upper = _UPPER[slot] = UpperNodes.load(engine, ledger, context.tree_size)
-    if tree_size == context.tree_size:
-        proof = _direct_proof(context.leaf_index, tree_size, nodes, upper)
+    if tree_size == context.tree_size and block is not None:
+        proof = _direct_proof(context.leaf_index, tree_size, block, border, nodes, upper)
         if proof is not None:
             return ProofBundle(context, nodes, proof=proof)
+    for leaves, index in ((block, context.leaf_index), (border, tree_size - 1)):
+        first = index >> BLOCK_BITS << BLOCK_BITS
+        nodes.update(((0, first + j), leaf) for j, leaf in enumerate(leaves or ()))
     plan = inclusion_proof_nodes(context.leaf_index, tree_size)
     wanted = plan.nodes
     if tree_size != context.tree_size:
@@ -203,77 +207,73 @@ def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None) -> Proo
     return ProofBundle(context, nodes, plan)
 
 
-def _unpack_leaves(nodes: dict[tuple[int, int], bytes], index: int, size: int, packed: bytes | None) -> None:
-    """The leaf hashes of ``index``'s block in a tree of ``size`` leaves, packed in index
-    order from the block's first, into ``nodes``; a block with a leaf missing or of another
-    length (a broken ledger) adds none: the proof is then planned, and what is missing
-    fetched and reported by name."""
+def _block_leaves(index: int, size: int, packed: bytes | None) -> list[bytes] | None:
+    """The leaf hashes of ``index``'s block in a tree of ``size`` leaves, read packed in
+    index order; None if the block was not read, or holds a leaf too few or too many (a
+    broken ledger: the proof is then planned, and what is missing fetched and named)."""
     first = index >> BLOCK_BITS << BLOCK_BITS
     count = min(first + (1 << BLOCK_BITS), size) - first
     if not packed or len(packed) != 32 * count:
-        return
+        return None
     packed = bytes(packed)
-    for j in range(count):
-        nodes[(0, first + j)] = packed[32 * j:32 * j + 32]
+    return [packed[j:j + 32] for j in range(0, 32 * count, 32)]
 
 
-def _direct_proof(index: int, size: int, nodes: dict[tuple[int, int], bytes], upper: UpperNodes) -> list[bytes] | None:
-    """The inclusion proof of leaf ``index`` at ``size`` from the nodes read and kept, or
-    None if one is missing (the caller then plans the proof and fetches what is missing).
+def _direct_proof(index: int, size: int, block: list[bytes], border: list[bytes] | None,
+                  stored: dict[tuple[int, int], bytes], upper: UpperNodes) -> list[bytes] | None:
+    """The inclusion proof of leaf ``index`` at ``size`` from what was read and kept, or
+    None if a node is missing (the caller then plans the proof and fetches what is missing).
 
     The hot path of proof serving, so no plan: walking up from the leaf, each level adds
     the sibling of the path's node, if it has one — the left one, a perfect node; the
     right one, perfect, or ephemeral (the rest of the tree, hashed from its compact range)
     when it reaches the tree's end; the last node of a level has none and moves up as is
-    (RFC 9162 §2.1.3.1, PATH, read bottom-up). Nodes below BLOCK_BITS are hashed from the
-    leaves read, the others are read or kept (``upper``).
+    (RFC 9162 §2.1.3.1, PATH, read bottom-up). Below BLOCK_BITS the siblings are hashed
+    from the leaf's ``block``; above, nodes are kept (``upper``) or were read (``stored``);
+    the tree's last, partial block (``border``) gives the compact range's small nodes.
     """
     kept = upper.nodes
     kept_from = upper.level
-    get = nodes.get
 
-    def node(level: int, i: int) -> bytes | None:
-        if level == 0 or BLOCK_BITS <= level < kept_from:
-            return get((level, i))
-        if level >= kept_from:
-            return kept.get((level, i)) or get((level, i))
-        row = [get((0, j)) for j in range(i << level, (i + 1) << level)]
-        if None in row:
-            return None
-        prefix = b"\x01"
-        while len(row) > 1:
-            row = [sha256(prefix + row[j] + row[j + 1]).digest() for j in range(0, len(row), 2)]
-        return row[0]
+    def perfect(level: int, i: int) -> bytes | None:
+        return kept.get((level, i)) if level >= kept_from else stored.get((level, i))
 
-    first = index >> BLOCK_BITS << BLOCK_BITS
-    row = [get((0, j)) for j in range(first, min(first + (1 << BLOCK_BITS), size))]
-    if None in row:
-        return None
-    proof = _block_path(row, index - first)
+    proof = _block_path(block, index & ((1 << BLOCK_BITS) - 1))
     level, i, last = BLOCK_BITS, index >> BLOCK_BITS, (size - 1) >> BLOCK_BITS
     while last:
-        if level >= kept_from and i & 1:  # the common case, inlined: a kept left sibling
-            digest = kept.get((level, i - 1))
-            if digest is None:
-                return None
-            proof.append(digest)
-            level, i, last = level + 1, i >> 1, last >> 1
-            continue
         if i & 1:
-            digest = node(level, i - 1)
+            digest = perfect(level, i - 1)
         elif i == last:
-            digest = b""  # no sibling at this level
+            level, i, last = level + 1, i >> 1, last >> 1
+            continue  # no sibling at this level
         elif (i + 2) << level <= size:
-            digest = node(level, i + 1)
+            digest = perfect(level, i + 1)
         else:
-            border = [node(a.level, a.index) for a in range_nodes((i + 1) << level, size)]
-            digest = None if None in border else hash_border(border)  # type: ignore[arg-type]
+            digest = _right_border((i + 1) << level, size, border, perfect)
         if digest is None:
             return None
-        if digest:
-            proof.append(digest)
+        proof.append(digest)
         level, i, last = level + 1, i >> 1, last >> 1
     return proof
+
+
+def _right_border(start: int, size: int, border: list[bytes] | None,
+                  perfect: Callable[[int, int], bytes | None]) -> bytes | None:
+    """The ephemeral node of leaves ``start`` to ``size`` (RFC 9162: the root of the rest of
+    the tree), hashed from its compact range: nodes from BLOCK_BITS up as ``perfect`` finds
+    them, the smaller ones from the tree's last, partial block (``border``)."""
+    last_block = (size - 1) >> BLOCK_BITS << BLOCK_BITS
+    digests = []
+    for address in range_nodes(start, size):
+        if address.level >= BLOCK_BITS:
+            digest = perfect(address.level, address.index)
+        else:
+            low = (address.index << address.level) - last_block
+            digest = None if border is None or low < 0 else _subtree(border[low:low + (1 << address.level)])
+        if digest is None:
+            return None
+        digests.append(digest)
+    return hash_border(digests)
 
 
 def _block_path(row: list[bytes], i: int) -> list[bytes]:
