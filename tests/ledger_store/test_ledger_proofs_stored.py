@@ -222,3 +222,34 @@ def test_a_packed_block_with_a_leaf_missing_is_not_unpacked() -> None:
         assert _block_leaves(37, 100, packed) is None
     assert _block_leaves(97, 100, b"".join(leaves[:4])) == leaves[:4]  # the last, partial block: 96..99
     assert _block_leaves(97, 100, b"".join(leaves[:3])) is None
+
+
+def test_a_block_read_out_of_order_is_never_served() -> None:
+    """The leaf's block is aggregated as the index returns it, which PostgreSQL does not
+    promise to keep: a proof made from it is served only if the block's root is its stored
+    node (a full block), else only if the proof leads to the head's root."""
+    from trace.db.ledger_proof_store import BLOCK_BITS, ProofContext, UpperNodes, _agrees, _direct_proof, _in_order
+    from trace.ledger import hash_leaf, inclusion_proof, root_hash
+
+    leaves = [hash_leaf(f"entry {k}".encode()) for k in range(20)]
+    block = leaves[:16]
+    upper = UpperNodes((1, b"key"), BLOCK_BITS, {(BLOCK_BITS, 0): root_hash(block)})
+    swapped = [block[1], block[0], *block[2:]]
+    assert _in_order(block, 5, upper) is True
+    assert _in_order(swapped, 5, upper) is False
+    border = leaves[16:]
+    upper.nodes[(BLOCK_BITS, 0)] = root_hash(block)
+    made = _direct_proof(5, 20, block, border, {}, upper)
+    assert made is not None and made[0] == inclusion_proof(leaves, 5)
+    context = ProofContext(brand_id=1, tree_size=20, root_hash=root_hash(leaves), entry_id=6, leaf_index=5,
+                           leaf_hash=leaves[5], entry=b"entry 5")
+    assert _agrees(*made, context, 16, upper) is True
+    wrong = _direct_proof(5, 20, swapped, border, {}, upper)
+    assert wrong is not None and _agrees(*wrong, context, 16, upper) is False
+    # The tree's last, partial block has no stored node: the whole proof is checked.
+    tail = ProofContext(brand_id=1, tree_size=20, root_hash=root_hash(leaves), entry_id=19, leaf_index=18,
+                        leaf_hash=leaves[18], entry=b"entry 18")
+    made = _direct_proof(18, 20, border, None, {}, upper)
+    assert made is not None and made[0] == inclusion_proof(leaves, 18) and _agrees(*made, tail, 4, upper) is True
+    made = _direct_proof(18, 20, [border[0], border[1], border[3], border[2]], None, {}, upper)
+    assert made is not None and _agrees(*made, tail, 4, upper) is False

@@ -6,14 +6,27 @@ Split from trace/db/ledger_store.py (the append path) so each module holds one i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from hashlib import sha256
 from dataclasses import dataclass
+from hashlib import sha256
+from trace.db.ledger_store import (
+    LOWEST_STORED_LEVEL,
+    autocommit_read,
+    hash_unstored,
+    is_postgres,
+    leaves_below,
+)
+from trace.errors import LedgerError
+from trace.ledger import (
+    ProofPlan,
+    hash_border,
+    inclusion_proof_nodes,
+    range_nodes,
+    root_hash,
+    verify_inclusion,
+)
 
 from sqlalchemy import Engine, PoolProxiedConnection, text
 from sqlalchemy.orm import Session
-
-from trace.db.ledger_store import LOWEST_STORED_LEVEL, autocommit_read, hash_unstored, is_postgres, leaves_below
-from trace.ledger import ProofPlan, hash_border, inclusion_proof_nodes, range_nodes, root_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +75,13 @@ _CONTEXT = (
 )
 _FIRST_ROW = (
     "SELECT -1, c.leaf_index, c.leaf_hash, c.brand_id, c.size, c.root_hash, c.entry_id, c.entry, c.public_key, "
-    "(SELECT string_agg(f.leaf_hash, ''::bytea ORDER BY f.leaf_index) FROM ledger_leaf f "
+    # The leaf's block as the primary key's index returns it, in order (no sort: a third
+    # of this subquery's cost). PostgreSQL does not promise that an aggregate sees a
+    # subquery's order, so proof_bundle checks the block against the stored tree.
+    "(SELECT string_agg(t.leaf_hash, ''::bytea) FROM (SELECT f.leaf_hash FROM ledger_leaf f "
     f"WHERE f.brand_id = c.brand_id AND f.leaf_index >= (c.leaf_index >> {BLOCK_BITS}) << {BLOCK_BITS} "
-    f"AND f.leaf_index < LEAST(((c.leaf_index >> {BLOCK_BITS}) + 1) << {BLOCK_BITS}, c.s)), "
+    f"AND f.leaf_index < LEAST(((c.leaf_index >> {BLOCK_BITS}) + 1) << {BLOCK_BITS}, c.s) "
+    f"ORDER BY f.leaf_index LIMIT {1 << BLOCK_BITS}) AS t), "
     "(SELECT string_agg(f.leaf_hash, ''::bytea ORDER BY f.leaf_index) FROM ledger_leaf f "
     f"WHERE c.s <= c.size AND c.s % {1 << BLOCK_BITS} <> 0 AND c.leaf_index >> {BLOCK_BITS} <> c.s >> {BLOCK_BITS} "
     f"AND f.brand_id = c.brand_id AND f.leaf_index >= (c.s >> {BLOCK_BITS}) << {BLOCK_BITS} AND f.leaf_index < c.s) "
@@ -171,9 +188,17 @@ def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None) -> Proo
         # The first proof of this ledger here, or the slug names another ledger now.
         upper = _UPPER[slot] = UpperNodes.load(engine, ledger, context.tree_size)
     if tree_size == context.tree_size and block is not None:
-        proof = _direct_proof(context.leaf_index, tree_size, block, border, nodes, upper)
-        if proof is not None:
-            return ProofBundle(context, nodes, proof=proof)
+        made = _direct_proof(context.leaf_index, tree_size, block, border, nodes, upper)
+        if made is not None and _agrees(*made, context, len(block), upper):
+            return ProofBundle(context, nodes, proof=made[0])
+    if block is not None and not _in_order(block, context.leaf_index, upper):
+        # Not known to be in index order: read the block's leaves again, by index.
+        first = context.leaf_index >> BLOCK_BITS << BLOCK_BITS
+        wanted = list(range(first, min(first + (1 << BLOCK_BITS), tree_size)))
+        block = None
+        for level, index, digest in autocommit_read(engine, lambda connection: _run_prepared(
+                connection, "tracemark_proof_nodes", (context.brand_id, wanted, [], []))):
+            nodes[(level, index)] = bytes(digest)
     for leaves, index in ((block, context.leaf_index), (border, tree_size - 1)):
         first = index >> BLOCK_BITS << BLOCK_BITS
         nodes.update(((0, first + j), leaf) for j, leaf in enumerate(leaves or ()))
@@ -219,10 +244,33 @@ def _block_leaves(index: int, size: int, packed: bytes | None) -> list[bytes] | 
     return [packed[j:j + 32] for j in range(0, 32 * count, 32)]
 
 
+def _agrees(proof: list[bytes], block_root: bytes, context: ProofContext, block_size: int, upper: UpperNodes) -> bool:
+    """Whether a proof made from a block read without a guaranteed order is right: the
+    block's root is its kept node (a full block; the proof's first hashes came from it),
+    else the whole proof leads from the leaf to the head's root."""
+    assert context.leaf_index is not None and context.leaf_hash is not None
+    kept = upper.nodes.get((BLOCK_BITS, context.leaf_index >> BLOCK_BITS)) if upper.level == BLOCK_BITS else None
+    if kept is not None and block_size == 1 << BLOCK_BITS:
+        return block_root == kept
+    try:
+        verify_inclusion(leaf_hash=context.leaf_hash, index=context.leaf_index, size=context.tree_size,
+                         proof=proof, root=context.root_hash)
+    except LedgerError:
+        return False
+    return True
+
+
+def _in_order(block: list[bytes], index: int, upper: UpperNodes) -> bool:
+    """Whether the leaf's block, read without a guaranteed order, is known to be in order:
+    a full block whose root is its kept node."""
+    kept = upper.nodes.get((BLOCK_BITS, index >> BLOCK_BITS)) if upper.level == BLOCK_BITS else None
+    return kept is not None and len(block) == 1 << BLOCK_BITS and _block_path(block, 0)[1] == kept
+
+
 def _direct_proof(index: int, size: int, block: list[bytes], border: list[bytes] | None,
-                  stored: dict[tuple[int, int], bytes], upper: UpperNodes) -> list[bytes] | None:
-    """The inclusion proof of leaf ``index`` at ``size`` from what was read and kept, or
-    None if a node is missing (the caller then plans the proof and fetches what is missing).
+                  stored: dict[tuple[int, int], bytes], upper: UpperNodes) -> tuple[list[bytes], bytes] | None:
+    """The inclusion proof of leaf ``index`` at ``size`` from what was read and kept, with
+    the root of the leaf's block; None if a node is missing (the caller then plans the proof and fetches what is missing).
 
     The hot path of proof serving, so no plan: walking up from the leaf, each level adds
     the sibling of the path's node, if it has one — the left one, a perfect node; the
@@ -238,7 +286,7 @@ def _direct_proof(index: int, size: int, block: list[bytes], border: list[bytes]
     def perfect(level: int, i: int) -> bytes | None:
         return kept.get((level, i)) if level >= kept_from else stored.get((level, i))
 
-    proof = _block_path(block, index & ((1 << BLOCK_BITS) - 1))
+    proof, block_root = _block_path(block, index & ((1 << BLOCK_BITS) - 1))
     level, i, last = BLOCK_BITS, index >> BLOCK_BITS, (size - 1) >> BLOCK_BITS
     while last:
         if i & 1:
@@ -254,7 +302,7 @@ def _direct_proof(index: int, size: int, block: list[bytes], border: list[bytes]
             return None
         proof.append(digest)
         level, i, last = level + 1, i >> 1, last >> 1
-    return proof
+    return proof, block_root
 
 
 def _right_border(start: int, size: int, border: list[bytes] | None,
@@ -276,20 +324,18 @@ def _right_border(start: int, size: int, border: list[bytes] | None,
     return hash_border(digests)
 
 
-def _block_path(row: list[bytes], i: int) -> list[bytes]:
+def _block_path(row: list[bytes], i: int) -> tuple[list[bytes], bytes]:
     """The proof of leaf ``i`` inside its block (leaf hashes ``row``; fewer than a block's
-    at the tree's end): each level's sibling of the path, hashed from its leaves only (a
-    last odd node has none and moves up as is, which is how RFC 9162 splits a partial
-    block)."""
+    at the tree's end) and the block's root, bottom-up: each level pairs its nodes, a last
+    odd one moves up as is (which is how RFC 9162 splits a partial block)."""
     proof = []
-    span = 1
-    while span < len(row):
-        start = (i ^ 1) * span
-        if start < len(row):
-            proof.append(_subtree(row[start:start + span]))
+    while len(row) > 1:
+        if i ^ 1 < len(row):
+            proof.append(row[i ^ 1])
+        row = [sha256(b"\x01" + row[j] + row[j + 1]).digest() if j + 1 < len(row) else row[j]
+               for j in range(0, len(row), 2)]
         i >>= 1
-        span <<= 1
-    return proof
+    return proof, row[0]
 
 
 def _subtree(leaves: list[bytes]) -> bytes:
