@@ -55,7 +55,7 @@ def mint_bench(
 def ledger_bench(
     leaves: int = typer.Option(1_000_000, "--leaves", help="Leaves to append (then audit and prove)."),
     batch: int = typer.Option(1000, "--batch", help="Entries per writer transaction."),
-    proofs: int = typer.Option(5000, "--proofs", help="Inclusion proofs to serve from the database."),
+    proofs: int = typer.Option(20_000, "--proofs", help="Inclusion proofs to serve from the database (each measure)."),
     database_url: str | None = typer.Option(None, "--database-url", help="Default: a fresh SQLite file."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as one JSON object."),
 ) -> None:

@@ -206,7 +206,7 @@ def _append_concurrently(db: Database, url: str, slug: str, brand_id: int, leave
     return recording, sequencing, finished - start
 
 
-def bench_ledger(*, database_url: str | None, leaves: int, batch: int = 1000, proofs: int = 5000,
+def bench_ledger(*, database_url: str | None, leaves: int, batch: int = 1000, proofs: int = 20_000,
                  workdir: Path | None = None) -> LedgerBenchResult:
     with tempfile.TemporaryDirectory(prefix="tracemark-bench-", dir=workdir) as tmp:
         url = database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
