@@ -74,6 +74,8 @@ def verify_numeric_key(text: str, *, what: str, lengths: tuple[int, ...]) -> Non
     """
     if not isinstance(text, str):
         raise TypeError(f"{what} must be given as a str, got {type(text).__name__}")
+    if (text, lengths) in _VERIFIED:
+        return
     for position, char in enumerate(text, start=1):
         if not ("0" <= char <= "9"):
             raise IdentifierError(
@@ -84,6 +86,15 @@ def verify_numeric_key(text: str, *, what: str, lengths: tuple[int, ...]) -> Non
             f"invalid {what} {text!r}: expected {_describe_lengths(lengths)} digits, found {len(text)}"
         )
     verify_check_digit(text, what=what)
+    if len(_VERIFIED) >= _VERIFIED_LIMIT:
+        _VERIFIED.clear()
+    _VERIFIED.add((text, lengths))
+
+
+# Keys verified lately, by text and allowed lengths: a scan meets the same GTIN several
+# times (its URL, its signature, its unit) and a production line's codes share a handful.
+_VERIFIED: set[tuple[str, tuple[int, ...]]] = set()
+_VERIFIED_LIMIT = 65_536
 
 
 def _describe_lengths(lengths: tuple[int, ...]) -> str:
