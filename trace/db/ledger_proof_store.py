@@ -99,7 +99,13 @@ _PREPARED["tracemark_proof_all"] = (
 # The same first row alone, when every stored node the proof needs is kept here (the
 # ledger's UpperNodes start at BLOCK_BITS): the node rows' machinery (generate_series,
 # UNION, sort) cost the database a third of the statement even when it found none.
-_PREPARED["tracemark_proof_blocks"] = f"(text, text, bigint) AS {_FIRST_ROW} FROM ({_CONTEXT}) AS c"
+# By the brand's id, known here with its kept nodes (slugs never change): no brand lookup.
+_PREPARED["tracemark_proof_blocks"] = (
+    f"(text, int, bigint) AS {_FIRST_ROW} FROM (SELECT g.brand_id, g.size, g.root_hash, g.public_key, "
+    "e.id AS entry_id, l.leaf_index, l.leaf_hash, e.entry, COALESCE($3, g.size) AS s FROM ledger_log g "
+    "LEFT JOIN ledger_entry e ON e.brand_id = g.brand_id AND e.ref = $1 LEFT JOIN ledger_leaf l ON l.entry_id = e.id "
+    "WHERE g.brand_id = $2) AS c"
+)
 _PREPARED["tracemark_upper_nodes"] = (
     "(int, int) AS SELECT level, node_index, hash FROM ledger_node WHERE brand_id = $1 AND level >= $2"
 )
@@ -157,10 +163,11 @@ def proof_bundle(engine: Engine, brand: str, ref: str, size: int | None) -> Proo
     (:attr:`Database.unpinged`)."""
     slot = (engine, brand)
     upper = _UPPER.get(slot)
+    rows = []
     if upper is not None and upper.level == BLOCK_BITS:
         rows = autocommit_read(engine, lambda connection: _run_prepared(
-            connection, "tracemark_proof_blocks", (ref, brand, size)))
-    else:
+            connection, "tracemark_proof_blocks", (ref, upper.ledger[0], size)))
+    if not rows:  # no kept nodes yet, kept from higher up, or the brand's ledger is gone
         rows = autocommit_read(engine, lambda connection: _run_prepared(
             connection, "tracemark_proof_all", (ref, brand, size, 64 if upper is None else upper.level)))
     context = None
