@@ -14,11 +14,14 @@ from trace.services.api_keys import authenticate
 from verify.trusted_keys import KeyRingCache
 
 
-def get_runtime(request: Request) -> Runtime:
+# Trivial lookups are ``async def``: FastAPI runs a plain ``def`` dependency in its thread
+# pool, a round trip between threads per request (the consumer scan paid two: this one and
+# its own sync endpoint).
+async def get_runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
-def get_key_rings(request: Request) -> KeyRingCache:
+async def get_key_rings(request: Request) -> KeyRingCache:
     return request.app.state.key_rings
 
 
