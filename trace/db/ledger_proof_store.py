@@ -126,10 +126,16 @@ class UpperNodes:
     KEPT_BITS = 16
     LIMIT = 1 << (KEPT_BITS + 3)  # beyond this many (the tree grew 4x), start again higher up
 
+    BORDERS = 4096  # ephemeral nodes remembered (a few per tree size) before starting afresh
+
     def __init__(self, ledger: tuple[int, bytes], level: int, nodes: dict[tuple[int, int], bytes]) -> None:
         self.ledger = ledger
         self.level = level
         self.nodes = nodes
+        self.borders: dict[tuple[int, int], bytes] = {}
+        """Ephemeral nodes by (first leaf, tree size): the right border a proof meets where
+        its path reaches the tree's end (leaves that never change, so neither does it);
+        about half of all proofs at one size share each one."""
 
     @classmethod
     def load(cls, engine: Engine, ledger: tuple[int, bytes], size: int) -> UpperNodes:
@@ -304,7 +310,14 @@ def _direct_proof(index: int, size: int, block: list[bytes], border: list[bytes]
         elif (i + 2) << level <= size:
             digest = perfect(level, i + 1)
         else:
-            digest = _right_border((i + 1) << level, size, border, perfect)
+            start = (i + 1) << level
+            digest = upper.borders.get((start, size))
+            if digest is None:
+                digest = _right_border(start, size, border, perfect)
+                if digest is not None:  # leaves start..size never change: nor does their node
+                    if len(upper.borders) >= UpperNodes.BORDERS:
+                        upper.borders.clear()
+                    upper.borders[(start, size)] = digest
         if digest is None:
             return None
         proof.append(digest)
@@ -365,14 +378,23 @@ def _execute_prepared(session: Session, name: str, params: tuple) -> list[tuple]
     return _run_prepared(session.connection().connection, name, params)
 
 
+_EXECUTE: dict[str, str] = {}
+
+
 def _run_prepared(connection: PoolProxiedConnection, name: str, params: tuple) -> list[tuple]:
-    prepared = connection.info.setdefault("tracemark_prepared", set())
+    info = connection.info
+    prepared = info.get("tracemark_prepared")
+    if prepared is None:
+        prepared = info["tracemark_prepared"] = set()
     cursor = connection.driver_connection.cursor()
     try:
         if name not in prepared:
             cursor.execute(f"PREPARE {name} {_PREPARED[name]}")
             prepared.add(name)
-        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+        execute = _EXECUTE.get(name)
+        if execute is None:
+            execute = _EXECUTE[name] = f"EXECUTE {name} ({', '.join(['%s'] * len(params))})"
+        cursor.execute(execute, params)
         return cursor.fetchall()
     finally:
         cursor.close()
