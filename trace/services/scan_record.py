@@ -146,6 +146,13 @@ def _flags_json(flags: tuple[Flag, ...]) -> str:
                       separators=(",", ":"), ensure_ascii=False)
 
 
+# Built once: a copied code is scanned again and again, and each scan asks this (building
+# the statement anew cost more than running it).
+_OPEN_ALERT = select(Alert.id).where(
+    Alert.brand_id == bindparam("brand_id"), Alert.unit_key == bindparam("unit_key"), Alert.kind == bindparam("kind"),
+    Alert.status.in_(("open", "acknowledged"))).limit(1)
+
+
 def raise_alerts(session: Session, *, brand_id: int, brand: str, unit_key: str, verification: RecordedVerification,
                  flags: tuple[Flag, ...]) -> list[Alert]:
     """One alert per alerting flag, unless the same kind is already open for this unit."""
@@ -156,9 +163,7 @@ def raise_alerts(session: Session, *, brand_id: int, brand: str, unit_key: str, 
     for flag in flags:
         if flag.alert is None:
             continue
-        open_already = session.scalar(select(Alert.id).where(
-            Alert.brand_id == brand_id, Alert.unit_key == unit_key, Alert.kind == flag.alert,
-            Alert.status.in_(("open", "acknowledged"))).limit(1))
+        open_already = session.scalar(_OPEN_ALERT, {"brand_id": brand_id, "unit_key": unit_key, "kind": flag.alert})
         if open_already is not None:
             continue
         evidence = {"rule": flag.rule, "verdict": flag.verdict.value, "scan": scan, **flag.evidence}
