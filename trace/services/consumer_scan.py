@@ -22,12 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trace.db.base import utc_now
 from trace.db.database import Database
-from trace.db.events import EpcisEventRow
 from trace.db.line import NfcTag
 from trace.domain.risk import Judged, RiskPolicy, ScanContext, SignedCode, SunReading, cbv_word
 from trace.domain.scan import AuditGroup, Flag, JourneyStep, ScanOutcome, ScanPlace, ScanVerdict
@@ -214,13 +212,9 @@ def _forged(exc: SignatureError, base: dict[str, str | None]) -> ScanOutcome:
 def _journey(db: Database, brand: str, key: str, facts: ScanFacts) -> tuple[tuple[JourneyStep, ...], str | None]:
     """The unit's events (through its containers) as steps, and the ledger ref of the latest."""
     entries = [e for e in tracing.history(db, brand, key) if not e.erroneous]
-    with db.reading() as session:
-        hashes = dict(session.execute(select(EpcisEventRow.event_id, EpcisEventRow.hash_id).where(
-            EpcisEventRow.brand_id == facts.brand_id, EpcisEventRow.is_error_declaration.is_(False),
-            EpcisEventRow.event_id.in_([e.event_id for e in entries]))).all()) if entries else {}
+    # History names each event's own Event Hash ID: its ledger entry is epcis:<hash>.
     steps = tuple(JourneyStep(time=e.event_time, biz_step=cbv_word(e.biz_step), disposition=cbv_word(e.disposition),
-                              location=e.biz_location or e.read_point,
-                              ledger_ref=f"epcis:{hashes[e.event_id]}" if e.event_id in hashes else None)
+                              location=e.biz_location or e.read_point, ledger_ref=f"epcis:{e.hash_id}")
                   for e in entries)
     latest = next((s.ledger_ref for s in reversed(steps) if s.ledger_ref), None)
     return steps, latest or facts.commission_ref

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, case, or_, select
 from sqlalchemy.orm import Session
 
 from trace.db import event_store
@@ -107,13 +107,29 @@ def history(db: Database, brand: str, identifier: str) -> list[HistoryEntry]:
         return sorted(found.values(), key=lambda e: (e.event_time, e.event_id))
 
 
+# Built once (a consumer's scan of a travelled item runs it for the item and each of its
+# containers): the columns a history needs, and each event's document only where it is
+# read — an aggregation's parentID for its children, an emptying DELETE's childEPCs.
+_NAMING = (
+    select(EpcisEventRow.id, EpcisEventRow.event_id, EpcisEventRow.hash_id, EpcisEventRow.event_type,
+           EpcisEventRow.action, EpcisEventRow.event_time, EpcisEventRow.biz_step, EpcisEventRow.disposition,
+           EpcisEventRow.read_point, EpcisEventRow.biz_location, EpcisEventRow.is_error_declaration,
+           case((and_(EpcisEventRow.event_type == "AggregationEvent",
+                      or_(EpcisEventEpc.role == "child", and_(EpcisEventEpc.role == "parent",
+                                                              EpcisEventRow.action == "DELETE"))),
+                 EpcisEventRow.document), else_=None).label("document"),
+           EpcisEventEpc.role)
+    .join(EpcisEventEpc, EpcisEventEpc.event_row_id == EpcisEventRow.id)
+    .where(EpcisEventEpc.brand_id == bindparam("brand_id"), EpcisEventEpc.epc_key == bindparam("key"),
+           EpcisEventEpc.role.in_(bindparam("roles", expanding=True)))
+    .order_by(EpcisEventRow.event_time, EpcisEventRow.id)
+)
+
+
 def _events_naming(session: Session, brand_id: int, key: str, roles: tuple[str, ...]):
-    return session.execute(
-        select(EpcisEventRow, EpcisEventEpc.role)
-        .join(EpcisEventEpc, EpcisEventEpc.event_row_id == EpcisEventRow.id)
-        .where(EpcisEventEpc.brand_id == brand_id, EpcisEventEpc.epc_key == key, EpcisEventEpc.role.in_(roles))
-        .order_by(EpcisEventRow.event_time, EpcisEventRow.id)
-    ).all()
+    """(event, role) of every event naming ``key`` in one of ``roles``, oldest first."""
+    return [(row, row.role) for row in session.execute(_NAMING, {"brand_id": brand_id, "key": key,
+                                                                  "roles": list(roles)})]
 
 
 def _collect(session: Session, brand_id: int, key: str, via: str | None, start: datetime | None,
