@@ -116,7 +116,7 @@ def scan(db: Database, judges: ScanJudges, url: str, *, secret: bytes,
         return _forged(exc, base)
     consumer = [s for s in facts.prior if s.audit_group is AuditGroup.CONSUMER]
     first = facts.first_consumer or (consumer[0] if consumer else None)
-    journey, proof = _journey(db, signed.brand, key, facts) if facts.state is not None else ((), facts.commission_ref)
+    journey, proof = _journey(db, key, facts) if facts.state is not None else ((), facts.commission_ref)
     return ScanOutcome(
         verdict=judged.verdict, flags=judged.flags, url=url, brand=signed.brand, brand_name=facts.brand_name,
         gtin=signed.gtin, lot=signed.lot, serial=signed.serial,
@@ -209,9 +209,9 @@ def _forged(exc: SignatureError, base: dict[str, str | None]) -> ScanOutcome:
     return ScanOutcome(verdict=ScanVerdict.FORGED, flags=(Flag("signature", ScanVerdict.FORGED, str(exc)),), **base)
 
 
-def _journey(db: Database, brand: str, key: str, facts: ScanFacts) -> tuple[tuple[JourneyStep, ...], str | None]:
+def _journey(db: Database, key: str, facts: ScanFacts) -> tuple[tuple[JourneyStep, ...], str | None]:
     """The unit's events (through its containers) as steps, and the ledger ref of the latest."""
-    entries = [e for e in tracing.history(db, brand, key) if not e.erroneous]
+    entries = [e for e in tracing.history_of_key(db, facts.brand_id, key) if not e.erroneous]
     # History names each event's own Event Hash ID: its ledger entry is epcis:<hash>.
     steps = tuple(JourneyStep(time=e.event_time, biz_step=cbv_word(e.biz_step), disposition=cbv_word(e.disposition),
                               location=e.biz_location or e.read_point, ledger_ref=f"epcis:{e.hash_id}")

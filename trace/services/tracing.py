@@ -101,10 +101,19 @@ def _contents(session: Session, brand_id: int, row: EpcState, *, depth: int) -> 
 def history(db: Database, brand: str, identifier: str) -> list[HistoryEntry]:
     with db.reading() as session:
         brand_id, row = _resolve(session, brand, identifier)
-        found: dict[int, HistoryEntry] = {}
-        _collect(session, brand_id, row.epc_key, None, None, None, found, _declared_erroneous(session, brand_id),
-                 depth=0)
-        return sorted(found.values(), key=lambda e: (e.event_time, e.event_id))
+        return _history(session, brand_id, row.epc_key)
+
+
+def history_of_key(db: Database, brand_id: int, key: str) -> list[HistoryEntry]:
+    """:func:`history` of an object its caller has found already (an index key of the brand)."""
+    with db.reading() as session:
+        return _history(session, brand_id, key)
+
+
+def _history(session: Session, brand_id: int, key: str) -> list[HistoryEntry]:
+    found: dict[int, HistoryEntry] = {}
+    _collect(session, brand_id, key, None, None, None, found, _declared_erroneous(session, brand_id), depth=0)
+    return sorted(found.values(), key=lambda e: (e.event_time, e.event_id))
 
 
 # Built once (a consumer's scan of a travelled item runs it for the item and each of its
@@ -132,10 +141,18 @@ def _events_naming(session: Session, brand_id: int, key: str, roles: tuple[str, 
                                                                   "roles": list(roles)})]
 
 
+_ROLES = ("epc", "child", "parent", "input", "output")
+
+
 def _collect(session: Session, brand_id: int, key: str, via: str | None, start: datetime | None,
-             end: datetime | None, found: dict[int, HistoryEntry], erroneous: set[int], *, depth: int) -> None:
+             end: datetime | None, found: dict[int, HistoryEntry], erroneous: set[int], *, depth: int,
+             naming: list | None = None) -> None:
+    """Add the events of ``key`` between ``start`` and ``end`` to ``found``, then those of
+    each container it was in while inside it (``naming``: the events naming ``key``, if read)."""
     windows: dict[str, list[tuple[datetime, datetime | None]]] = {}
-    for event, role in _events_naming(session, brand_id, key, ("epc", "child", "parent", "input", "output")):
+    if naming is None:
+        naming = _events_naming(session, brand_id, key, _ROLES)
+    for event, role in naming:
         if event.is_error_declaration:
             continue
         if (start and event.event_time < start) or (end and event.event_time > end):
@@ -156,19 +173,21 @@ def _collect(session: Session, brand_id: int, key: str, via: str | None, start: 
     if depth >= MAX_DEPTH:
         return
     for parent_key, spans in windows.items():
-        spans = _close_on_unpacking(session, brand_id, parent_key, spans)
+        naming = _events_naming(session, brand_id, parent_key, _ROLES)  # read once for all its spans
+        spans = _close_on_unpacking(naming, spans)
         parent_state = event_store.state_of(session, brand_id, parent_key)
         label = parent_state.uri if parent_state else parent_key
         for opened, closed in spans:
             _collect(session, brand_id, parent_key, label, max(opened, start) if start else opened,
-                     min(closed, end) if closed and end else closed or end, found, erroneous, depth=depth + 1)
+                     min(closed, end) if closed and end else closed or end, found, erroneous, depth=depth + 1,
+                     naming=naming)
 
 
-def _close_on_unpacking(session: Session, brand_id: int, parent_key: str,
-                        spans: list[tuple[datetime, datetime | None]]) -> list[tuple[datetime, datetime | None]]:
-    """An AggregationEvent DELETE that lists no children empties the container (EPCIS 2.0 §7.4.3)."""
-    emptied = [event.event_time for event, _ in _events_naming(session, brand_id, parent_key, ("parent",))
-               if event.event_type == "AggregationEvent" and event.action == "DELETE"
+def _close_on_unpacking(naming: list, spans: list[tuple[datetime, datetime | None]]) -> list[tuple[datetime, datetime | None]]:
+    """An AggregationEvent DELETE that lists no children empties the container (EPCIS 2.0 §7.4.3);
+    ``naming``: the events naming the container."""
+    emptied = [event.event_time for event, role in naming
+               if role == "parent" and event.event_type == "AggregationEvent" and event.action == "DELETE"
                and not json.loads(event.document)["event"].get("childEPCs")]
     closed = []
     for opened, end in spans:
