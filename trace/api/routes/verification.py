@@ -83,6 +83,9 @@ def _place(request: Request, runtime: Runtime):
     return coarse_place(region, _float(request.query_params.get("lat")), _float(request.query_params.get("lon")))
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _plain(value: Any) -> Any:
     """JSON-ready ``value``: a shallow walk (``dataclasses.asdict`` deep-copies every field first)."""
     if value is None or isinstance(value, (str, int, float)):
@@ -92,7 +95,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        names = _FIELD_NAMES.get(type(value))
+        if names is None:
+            names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
