@@ -2,12 +2,14 @@
 
 Order matters (DESIGN.md §5, flow 3): the signature is checked first, in memory — a forged
 code gets its answer without one database query and leaves nothing stored (hostile input
-must not fill tables); then, in one transaction on one connection, the unit, its current
-state, its prior scans, the item's campaign and the brand's risk policy are read (one
-statement, two when the unit was scanned before), the risk rules judge, and the
-verification, its ledger entry, the alerts (webhook deliveries queued) and, on a first
-genuine consumer verification, a coupon are written. The journey (only for units with
-EPCIS events) is read after the commit: it does not change the verdict.
+must not fill tables); then the unit, its current state, its prior scans, the item's
+campaign and the brand's risk policy are read (one statement, two when the unit was scanned
+before), the risk rules judge, and the verification, its ledger entry, the alerts (webhook
+deliveries queued), on a first genuine consumer verification a coupon, and an NFC tag's
+counter are written together. On SQLite all of it is one transaction; on PostgreSQL a scan
+that writes only its verification and ledger entry does so in one statement on an autocommit
+connection (two round trips in all), the others in one transaction. The journey (only for
+units with EPCIS events) is read after the commit: it does not change the verdict.
 
 The judging itself lives in ``verify/`` (above this layer): the composition root passes it
 in as :class:`ScanJudges`, built by ``verify.scanning.judges``.
