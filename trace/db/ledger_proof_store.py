@@ -8,22 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from hashlib import sha256
-from trace.db.ledger_store import (
-    LOWEST_STORED_LEVEL,
-    autocommit_read,
-    hash_unstored,
-    is_postgres,
-    leaves_below,
-)
+from trace.db.ledger_store import LOWEST_STORED_LEVEL, autocommit_read, hash_unstored, is_postgres, leaves_below
 from trace.errors import LedgerError
-from trace.ledger import (
-    ProofPlan,
-    hash_border,
-    inclusion_proof_nodes,
-    range_nodes,
-    root_hash,
-    verify_inclusion,
-)
+from trace.ledger import ProofPlan, hash_border, inclusion_proof_nodes, range_nodes, root_hash, verify_inclusion
 
 from sqlalchemy import Engine, PoolProxiedConnection, text
 from sqlalchemy.orm import Session
@@ -262,8 +249,8 @@ def _agrees(proof: list[bytes], block_root: bytes, context: ProofContext, block_
     block's root is its kept node (a full block; the proof's first hashes came from it),
     else the whole proof leads from the leaf to the head's root."""
     assert context.leaf_index is not None and context.leaf_hash is not None
-    kept = upper.nodes.get((BLOCK_BITS, context.leaf_index >> BLOCK_BITS)) if upper.level == BLOCK_BITS else None
-    if kept is not None and block_size == 1 << BLOCK_BITS:
+    kept = _kept_block_node(upper, context.leaf_index, block_size)
+    if kept is not None:
         return block_root == kept
     try:
         verify_inclusion(leaf_hash=context.leaf_hash, index=context.leaf_index, size=context.tree_size,
@@ -276,8 +263,15 @@ def _agrees(proof: list[bytes], block_root: bytes, context: ProofContext, block_
 def _in_order(block: list[bytes], index: int, upper: UpperNodes) -> bool:
     """Whether the leaf's block, read without a guaranteed order, is known to be in order:
     a full block whose root is its kept node."""
-    kept = upper.nodes.get((BLOCK_BITS, index >> BLOCK_BITS)) if upper.level == BLOCK_BITS else None
-    return kept is not None and len(block) == 1 << BLOCK_BITS and _block_path(block, 0)[1] == kept
+    kept = _kept_block_node(upper, index, len(block))
+    return kept is not None and root_hash(block) == kept
+
+
+def _kept_block_node(upper: UpperNodes, index: int, block_size: int) -> bytes | None:
+    """The kept node of leaf ``index``'s block, if the block is full and its node is kept."""
+    if block_size != 1 << BLOCK_BITS or upper.level != BLOCK_BITS:
+        return None
+    return upper.nodes.get((BLOCK_BITS, index >> BLOCK_BITS))
 
 
 def _direct_proof(index: int, size: int, block: list[bytes], border: list[bytes] | None,
@@ -337,7 +331,7 @@ def _right_border(start: int, size: int, border: list[bytes] | None,
             digest = perfect(address.level, address.index)
         else:
             low = (address.index << address.level) - last_block
-            digest = None if border is None or low < 0 else _subtree(border[low:low + (1 << address.level)])
+            digest = None if border is None or low < 0 else root_hash(border[low:low + (1 << address.level)])
         if digest is None:
             return None
         digests.append(digest)
@@ -356,14 +350,6 @@ def _block_path(row: list[bytes], i: int) -> tuple[list[bytes], bytes]:
                for j in range(0, len(row), 2)]
         i >>= 1
     return proof, row[0]
-
-
-def _subtree(leaves: list[bytes]) -> bytes:
-    """The root of a few leaf hashes (RFC 9162: a last odd node moves up unhashed)."""
-    while len(leaves) > 1:
-        leaves = [sha256(b"\x01" + leaves[j] + leaves[j + 1]).digest() if j + 1 < len(leaves) else leaves[j]
-                  for j in range(0, len(leaves), 2)]
-    return leaves[0]
 
 
 def _from_block(address: tuple[int, int], nodes: dict[tuple[int, int], bytes]) -> bytes | None:
