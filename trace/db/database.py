@@ -126,9 +126,10 @@ class Database:
     def autocommit(self) -> Iterator[Connection]:
         """PostgreSQL: a connection whose statements each commit on their own, for a hot
         path made of single-statement reads and one single-statement write (the consumer
-        scan): no BEGIN and COMMIT round trips, no session. Only statements run on the
-        driver's cursor (``trace.db.prepared``) see the flag; SQLAlchemy would begin a
-        transaction of its own around its executions."""
+        scan): no BEGIN and COMMIT round trips, no session. The flag is the driver's
+        (``ledger_store.autocommit_connection`` sets it the same way on a bare DBAPI
+        connection): every statement commits as it ends, SQLAlchemy's own executions too —
+        its begin and closing rollback do nothing on such a connection."""
         if self.engine.dialect.name != "postgresql":
             raise ValueError("autocommit connections are for PostgreSQL; use transaction()")
         with self.engine.connect() as connection:
